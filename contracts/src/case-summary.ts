@@ -1,0 +1,75 @@
+// The case summary: what one node tells another about a missing or found child. It is the
+// plaintext inside an envelope's payload and never reaches the hub unencrypted.
+import { z } from '@hono/zod-openapi';
+import { ConsentScope } from './consent.ts';
+import { CaseId, NodeId } from './ids.ts';
+
+export const CaseKind = z.enum(['missing', 'found']).openapi('CaseKind');
+export type CaseKind = z.infer<typeof CaseKind>;
+
+export const Sex = z.enum(['female', 'male', 'other', 'unknown']).openapi('Sex');
+
+/** Names in any script, stored as written but NFC-normalised so equal names compare equal. */
+const PersonName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .transform((name) => name.normalize('NFC'));
+
+/** Age in whole years at the event date: known, or estimated as a range (found children). */
+export const Age = z
+  .union([
+    z.object({ years: z.number().int().min(0).max(25) }).strict(),
+    z
+      .object({ estimateMin: z.number().int().min(0).max(25), estimateMax: z.number().int().min(0).max(25) })
+      .strict()
+      .refine((age) => age.estimateMin <= age.estimateMax, 'estimateMin must not exceed estimateMax'),
+  ])
+  .openapi('Age');
+export type Age = z.infer<typeof Age>;
+
+export const Place = z
+  .object({
+    country: z.string().regex(/^[A-Z]{2}$/),
+    state: z.string().min(1).max(100).optional(),
+    district: z.string().min(1).max(100).optional(),
+    description: z.string().max(500).optional(),
+  })
+  .openapi('Place');
+
+/** The child as described in a report. Optional fields are absent when the tier withholds them. */
+export const ChildDescription = z
+  .object({
+    name: PersonName.optional(),
+    aliases: z.array(PersonName).max(20).optional(),
+    sex: Sex,
+    age: Age,
+    languages: z
+      .array(z.string().regex(/^[a-z]{2,3}$/))
+      .max(10)
+      .optional(),
+  })
+  .openapi('ChildDescription');
+export type ChildDescription = z.infer<typeof ChildDescription>;
+
+export const CaseSummary = z
+  .object({
+    caseId: CaseId,
+    origin: NodeId,
+    kind: CaseKind,
+    version: z.number().int().min(1),
+    child: ChildDescription,
+    place: Place,
+    /** Date last seen (missing) or found (found), YYYY-MM-DD. */
+    eventDate: z.iso.date(),
+  })
+  .openapi('CaseSummary');
+export type CaseSummary = z.infer<typeof CaseSummary>;
+
+/**
+ * What an origin signs and encrypts for a `case.summary` envelope: the summary, minimised to
+ * its tier, together with the consent scope it travels under.
+ */
+export const SharedCase = z.object({ summary: CaseSummary, scope: ConsentScope }).openapi('SharedCase');
+export type SharedCase = z.infer<typeof SharedCase>;

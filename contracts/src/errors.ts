@@ -1,0 +1,54 @@
+// The one error shape every khoj service answers with, and the closed list of its codes. The
+// status for each code is decided here, once, so that hub and nodes cannot disagree.
+import { z } from '@hono/zod-openapi';
+
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  SIGNATURE_INVALID: 400,
+  RECIPIENT_UNKNOWN: 400,
+  CLIENT_CERT_REQUIRED: 401,
+  NODE_NOT_REGISTERED: 403,
+  ORIGIN_MISMATCH: 403,
+  NOT_FOUND: 404,
+  CASE_NOT_FOUND: 404,
+  ENVELOPE_CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  HUB_UNAVAILABLE: 502,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode];
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+
+export function statusForCode(code: ErrorCode): ErrorStatus {
+  return ERROR_STATUS[code];
+}
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      requestId: z.string(),
+    }),
+  })
+  .openapi('Error');
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** OpenAPI response entries for a route's error statuses. */
+export function errorResponses(...statuses: ErrorStatus[]) {
+  const entries = statuses.map((status) => [
+    status,
+    { description: describeStatus(status), content: { 'application/json': { schema: ErrorBody } } },
+  ]);
+  return Object.fromEntries(entries) as Record<
+    ErrorStatus,
+    { description: string; content: { 'application/json': { schema: typeof ErrorBody } } }
+  >;
+}
+
+function describeStatus(status: ErrorStatus): string {
+  const codes = ERROR_CODES.filter((code) => ERROR_STATUS[code] === status);
+  return `Error (${codes.join(', ')})`;
+}

@@ -1,0 +1,115 @@
+// The hub's HTTP contract. Every route is reached over mutual TLS: the client certificate says
+// which node is calling. The hub service registers exactly these routes; the committed OpenAPI
+// document (openapi/hub.json) is emitted from them.
+import { createRoute, z } from '@hono/zod-openapi';
+import { Envelope, Receipt } from './envelope.ts';
+import { errorResponses } from './errors.ts';
+import { EnvelopeId, NodeId } from './ids.ts';
+import { PublicJwk } from './keys.ts';
+
+const security = [{ mutualTLS: [] }];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const Health = z.object({ status: z.literal('ok'), service: z.string() }).openapi('Health');
+
+export const hubHealthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  operationId: 'hubHealth',
+  security,
+  responses: { 200: json(Health, 'The hub is serving') },
+});
+
+export const submitEnvelopeRoute = createRoute({
+  method: 'post',
+  path: '/v1/envelopes',
+  operationId: 'submitEnvelope',
+  summary: 'Submit a signed, encrypted envelope for its recipients',
+  security,
+  request: { body: { required: true, content: { 'application/json': { schema: Envelope } } } },
+  responses: {
+    201: json(Receipt, 'Accepted and stored; the signed receipt is proof of submission'),
+    200: json(Receipt, 'A retry of an envelope already accepted; the same receipt'),
+    ...errorResponses(400, 401, 403, 409, 413),
+  },
+});
+
+export const InboxQuery = z.object({
+  waitSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .default(0)
+    .openapi({ description: 'Long-poll: seconds to wait for an envelope' }),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const Delivery = z
+  .object({
+    envelope: Envelope,
+    /** W3C trace context of the submission, so the receiver continues the origin's trace. */
+    traceparent: z.string().optional(),
+  })
+  .openapi('Delivery');
+export type Delivery = z.infer<typeof Delivery>;
+
+export const Inbox = z.object({ deliveries: z.array(Delivery) }).openapi('Inbox');
+
+export const inboxRoute = createRoute({
+  method: 'get',
+  path: '/v1/inbox',
+  operationId: 'getInbox',
+  summary: "The calling node's envelopes not yet acknowledged, oldest first",
+  security,
+  request: { query: InboxQuery },
+  responses: { 200: json(Inbox, 'Pending deliveries (possibly none)'), ...errorResponses(400, 401, 403) },
+});
+
+export const AckRequest = z
+  .object({ envelopeIds: z.array(EnvelopeId).min(1).max(100) })
+  .openapi('AckRequest');
+export const AckResult = z.object({ acknowledged: z.number().int() }).openapi('AckResult');
+
+export const ackInboxRoute = createRoute({
+  method: 'post',
+  path: '/v1/inbox/ack',
+  operationId: 'ackInbox',
+  summary: 'Acknowledge deliveries: they leave the inbox',
+  security,
+  request: { body: { required: true, content: { 'application/json': { schema: AckRequest } } } },
+  responses: { 200: json(AckResult, 'Number of deliveries acknowledged'), ...errorResponses(400, 401, 403) },
+});
+
+export const Member = z
+  .object({
+    nodeId: NodeId,
+    displayName: z.string(),
+    certificateFingerprints: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+    signingKeys: z.array(PublicJwk),
+    encryptionKeys: z.array(PublicJwk),
+  })
+  .openapi('Member');
+export type Member = z.infer<typeof Member>;
+
+export const MemberList = z.object({ members: z.array(Member) }).openapi('MemberList');
+
+export const membersRoute = createRoute({
+  method: 'get',
+  path: '/v1/members',
+  operationId: 'listMembers',
+  summary: 'Federation members with their public keys',
+  security,
+  responses: { 200: json(MemberList, 'Every registered node'), ...errorResponses(401, 403) },
+});
+
+export const hubRoutes = [
+  hubHealthRoute,
+  submitEnvelopeRoute,
+  inboxRoute,
+  ackInboxRoute,
+  membersRoute,
+] as const;

@@ -1,0 +1,13 @@
+// The language every part of khoj speaks: zod schemas (the source of truth), route contracts,
+// and the rules for the bytes that are signed.
+export * from './canonical.ts';
+export * from './case-summary.ts';
+export * from './consent.ts';
+export * from './envelope.ts';
+export * from './errors.ts';
+export * from './hub-api.ts';
+export * from './ids.ts';
+export * from './jwe.ts';
+export * from './keys.ts';
+export * from './node-api.ts';
+export * from './openapi.ts';

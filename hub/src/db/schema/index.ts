@@ -1,0 +1,3 @@
+export * from './deliveries.ts';
+export * from './envelopes.ts';
+export * from './members.ts';

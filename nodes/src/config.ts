@@ -1,0 +1,48 @@
+// The node's configuration, read once from the environment.
+import { readConfig } from '@khoj/platform';
+import { z } from 'zod';
+
+/** Until sign-in exists, the node API must not be reachable from other machines. */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+const NodeEnv = z.object({
+  KHOJ_NODE_HOME: z.string().min(1, 'the node home directory (made by `khoj node create`)'),
+  KHOJ_NODE_HOST: z
+    .string()
+    .regex(LOOPBACK, 'must be a loopback address until sign-in exists')
+    .default('127.0.0.1'),
+  KHOJ_NODE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Overrides the hub URL in node.json. */
+  KHOJ_HUB_URL: z.url().optional(),
+  DATABASE_URL: z.url().optional(),
+  REDIS_URL: z.url().optional(),
+  /** Seconds the inbox long-poll waits at the hub. */
+  KHOJ_INBOX_WAIT_SECONDS: z.coerce.number().int().min(0).max(30).default(20),
+  /** Seconds between refreshes of the federation directory. */
+  KHOJ_DIRECTORY_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+});
+
+export type NodeConfig = {
+  home: string;
+  host: string;
+  port: number;
+  hubUrl: string | undefined;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  inboxWaitSeconds: number;
+  directoryRefreshSeconds: number;
+};
+
+export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
+  const parsed = readConfig(NodeEnv, env);
+  return {
+    home: parsed.KHOJ_NODE_HOME,
+    host: parsed.KHOJ_NODE_HOST,
+    port: parsed.KHOJ_NODE_PORT,
+    hubUrl: parsed.KHOJ_HUB_URL,
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    inboxWaitSeconds: parsed.KHOJ_INBOX_WAIT_SECONDS,
+    directoryRefreshSeconds: parsed.KHOJ_DIRECTORY_REFRESH_SECONDS,
+  };
+}

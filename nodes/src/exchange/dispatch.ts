@@ -1,0 +1,98 @@
+// What wakes the relay. With Redis (production) BullMQ jobs dispatch outbox rows to any number
+// of worker processes, with exponential backoff; without it (embedded default) one loop in
+// this process polls the outbox. Either way the outbox row is the durable state, and a sweep
+// re-dispatches due rows, so losing Redis delays delivery and loses nothing.
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { NodeServices } from '../services.ts';
+import { dueEnvelopes } from './outbox.store.ts';
+import { relayById, relayDue } from './relay.ts';
+
+export type RelayDispatcher = {
+  kind: 'bullmq' | 'in-process';
+  /** New outbox rows were committed. */
+  notify(envelopeIds: string[]): void;
+  stop(): Promise<void>;
+};
+
+const SWEEP_MS = 1_000;
+
+export function startInProcessRelay(services: NodeServices): RelayDispatcher {
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (!stopped) {
+      await relayDue(services).catch((error: unknown) => services.log(`relay pass failed: ${String(error)}`));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, SWEEP_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+  return {
+    kind: 'in-process',
+    notify: () => wake?.(),
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}
+
+export function startBullmqRelay(services: NodeServices, redisUrl: string): RelayDispatcher {
+  const name = `khoj-outbox-${services.identity.nodeId}`;
+  const connection = () => new Redis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
+  const queue = new Queue(name, { connection: connection() });
+  queue.on('error', (error) => services.log(`outbox queue: ${error.message}`));
+  const enqueue = (envelopeIds: string[]) =>
+    queue
+      .addBulk(
+        envelopeIds.map((envelopeId) => ({
+          name: 'relay',
+          data: { envelopeId },
+          opts: {
+            jobId: envelopeId,
+            attempts: 12,
+            backoff: { type: 'exponential', delay: 500 },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
+        })),
+      )
+      .catch((error: unknown) =>
+        services.log(`outbox queue unavailable, the sweep will retry: ${String(error)}`),
+      );
+
+  const worker = new Worker(
+    name,
+    async (job) => {
+      const outcome = await relayById(services, (job.data as { envelopeId: string }).envelopeId);
+      if (outcome === 'retry' || outcome === 'waiting')
+        throw new Error(`envelope not relayed yet (${outcome})`);
+      return outcome;
+    },
+    { connection: connection(), concurrency: 4 },
+  );
+  worker.on('error', (error) => services.log(`outbox worker: ${error.message}`));
+
+  // The sweep re-dispatches due rows: rows committed while Redis was down, or whose jobs were lost.
+  const sweep = setInterval(() => {
+    dueEnvelopes(services.db, services.clock(), 500)
+      .then((rows) => (rows.length ? enqueue(rows.map((row) => row.envelopeId)) : undefined))
+      .catch((error: unknown) => services.log(`outbox sweep failed: ${String(error)}`));
+  }, SWEEP_MS * 5);
+
+  return {
+    kind: 'bullmq',
+    notify: (envelopeIds) => void enqueue(envelopeIds),
+    async stop() {
+      clearInterval(sweep);
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

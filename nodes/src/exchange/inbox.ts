@@ -1,0 +1,157 @@
+// The inbox puller: long-polls the hub for this node's envelopes, opens each one (origin
+// signature end to end, decryption, payload checks), applies it exactly once in effect (the
+// inbox log is keyed on the envelope id), and acknowledges it. An envelope that can never be
+// applied is logged as rejected with its reason and acknowledged, so it cannot block the inbox.
+import type { Delivery } from '@khoj/contracts';
+import { inSpan, SpanKind } from '@khoj/platform';
+import { count, eq, lt } from 'drizzle-orm';
+import { foreignSummaries, inboxLog } from '../db/schema/index.ts';
+import type { NodeServices } from '../services.ts';
+import { HubRequestError } from './hub-client.ts';
+import { backoffMs } from './relay.ts';
+import { EnvelopeRejected, openCaseSummary } from './seal.ts';
+
+export type InboxPuller = { stop(): Promise<void> };
+
+export function startInboxPuller(services: NodeServices): InboxPuller {
+  const abort = new AbortController();
+  const loop = (async () => {
+    let failures = 0;
+    while (!abort.signal.aborted) {
+      try {
+        await pullOnce(services, services.config.inboxWaitSeconds, abort.signal);
+        failures = 0;
+      } catch (error) {
+        if (abort.signal.aborted) break;
+        services.log(`inbox: ${error instanceof Error ? error.message : String(error)}`);
+        await sleep(backoffMs(Math.min(failures++, 6)), abort.signal);
+      }
+    }
+  })();
+  return {
+    async stop() {
+      abort.abort();
+      await loop;
+    },
+  };
+}
+
+/** Takes one batch from the hub's inbox and applies it; returns how many deliveries it saw. */
+export async function pullOnce(
+  services: NodeServices,
+  waitSeconds: number,
+  signal?: AbortSignal,
+): Promise<number> {
+  const { data, error, response } = await services.hub.GET('/v1/inbox', {
+    params: { query: { waitSeconds, limit: 50 } },
+    signal,
+  });
+  if (!data) throw new HubRequestError('get inbox', response.status, error);
+  for (const delivery of data.deliveries) await applyDelivery(services, delivery);
+  if (data.deliveries.length > 0) {
+    const envelopeIds = data.deliveries.map((delivery) => delivery.envelope.id);
+    const acked = await services.hub.POST('/v1/inbox/ack', { body: { envelopeIds } });
+    if (!acked.data) throw new HubRequestError('ack inbox', acked.response.status, acked.error);
+  }
+  return data.deliveries.length;
+}
+
+async function applyDelivery(services: NodeServices, { envelope, traceparent }: Delivery): Promise<void> {
+  await inSpan(
+    'apply envelope',
+    {
+      traceparent,
+      kind: SpanKind.CONSUMER,
+      attributes: { 'khoj.envelope.id': envelope.id, 'khoj.origin': envelope.origin },
+    },
+    async () => {
+      const [seen] = await services.db
+        .select()
+        .from(inboxLog)
+        .where(eq(inboxLog.envelopeId, envelope.id))
+        .limit(1);
+      if (seen) return; // a redelivery: its effect is already here
+      let originKeys = await services.directory.signingKeys(envelope.origin);
+      if (originKeys.length === 0) {
+        await services.directory.refresh(); // a member that joined since the last refresh
+        originKeys = await services.directory.signingKeys(envelope.origin);
+      }
+      try {
+        const shared = await openCaseSummary(envelope, {
+          own: services.keys.encryption,
+          originSigningKeys: originKeys,
+        });
+        await services.db.transaction(async (tx) => {
+          const logged = await tx
+            .insert(inboxLog)
+            .values({
+              envelopeId: envelope.id,
+              origin: envelope.origin,
+              type: envelope.type,
+              outcome: 'applied',
+            })
+            .onConflictDoNothing()
+            .returning();
+          if (logged.length === 0) return;
+          const row = {
+            origin: envelope.origin,
+            caseId: shared.summary.caseId,
+            version: shared.summary.version,
+            envelopeId: envelope.id,
+            summary: shared.summary,
+            purposes: shared.scope.purposes,
+            fields: shared.scope.fields,
+            receivedAt: services.clock(),
+          };
+          // A newer version replaces an older one; an older one arriving late changes nothing.
+          await tx
+            .insert(foreignSummaries)
+            .values(row)
+            .onConflictDoUpdate({
+              target: [foreignSummaries.origin, foreignSummaries.caseId],
+              set: row,
+              setWhere: lt(foreignSummaries.version, row.version),
+            });
+        });
+      } catch (error) {
+        if (!(error instanceof EnvelopeRejected)) throw error;
+        services.log(
+          `envelope ${envelope.id} from ${envelope.origin} rejected: ${error.code} ${error.message}`,
+        );
+        await services.db
+          .insert(inboxLog)
+          .values({
+            envelopeId: envelope.id,
+            origin: envelope.origin,
+            type: envelope.type,
+            outcome: 'rejected',
+            reason: `${error.code}: ${error.message}`.slice(0, 1000),
+          })
+          .onConflictDoNothing();
+      }
+    },
+  );
+}
+
+export async function inboxCounts(services: NodeServices): Promise<{ received: number; rejected: number }> {
+  const rows = await services.db
+    .select({ outcome: inboxLog.outcome, n: count() })
+    .from(inboxLog)
+    .groupBy(inboxLog.outcome);
+  const of = (outcome: string) => rows.find((row) => row.outcome === outcome)?.n ?? 0;
+  return { received: of('applied'), rejected: of('rejected') };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,147 @@
+// Sealing and opening case envelopes, with no I/O. Sealing minimises the summary to its consent
+// tier, signs it (JWS, origin's Ed25519 key), encrypts the JWS to each recipient node (JWE, one
+// recipient entry per node) and signs the envelope. Opening does the reverse and checks every
+// step, end to end: the hub in between could neither read nor alter what it carried.
+import {
+  type CaseSummary,
+  type ConsentScope,
+  type Envelope,
+  envelopeIdFor,
+  envelopeSigningInput,
+  type FieldsTier,
+  type PublicJwk,
+  SharedCase,
+  type UnsignedEnvelope,
+} from '@khoj/contracts';
+import {
+  decryptForRecipient,
+  encryptForRecipients,
+  isPkiError,
+  type JweDecryptionKey,
+  type JwsSigningKey,
+  signDetached,
+  signJws,
+  verifyDetached,
+  verifyJws,
+} from '@khoj/pki';
+
+/** Longest an undelivered envelope is kept, whatever the consent says. */
+const MAX_ENVELOPE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
+
+export type Recipient = { nodeId: string; encryptionKey: PublicJwk };
+
+/** Drop what the consent tier does not allow to leave the node. */
+export function minimiseSummary(summary: CaseSummary, tier: FieldsTier): CaseSummary {
+  if (tier !== 'minimal') return summary;
+  const { name: _name, aliases: _aliases, languages: _languages, ...child } = summary.child;
+  const { description: _description, ...place } = summary.place;
+  return { ...summary, child, place };
+}
+
+export async function sealCaseSummary(input: {
+  summary: CaseSummary;
+  scope: ConsentScope;
+  recipients: Recipient[];
+  signingKey: JwsSigningKey;
+  now: Date;
+}): Promise<Envelope> {
+  const shared: SharedCase = {
+    summary: minimiseSummary(input.summary, input.scope.fields),
+    scope: input.scope,
+  };
+  const innerJws = await signJws(JSON.stringify(shared), input.signingKey);
+  const payload = await encryptForRecipients(
+    innerJws,
+    input.recipients.map((recipient) => ({
+      kid: requireKid(recipient.encryptionKey),
+      publicJwk: recipient.encryptionKey,
+    })),
+  );
+  const expiresAt = Math.min(
+    Date.parse(input.scope.expiresAt),
+    input.now.getTime() + MAX_ENVELOPE_LIFETIME_MS,
+  );
+  const unsigned: UnsignedEnvelope = {
+    id: envelopeIdFor(input.summary.origin, 'case.summary', input.summary.caseId, input.summary.version),
+    type: 'case.summary',
+    origin: input.summary.origin,
+    recipients: input.recipients.map((recipient) => recipient.nodeId),
+    purposes: input.scope.purposes,
+    createdAt: input.now.toISOString(),
+    expiresAt: new Date(expiresAt).toISOString(),
+    payload: payload as UnsignedEnvelope['payload'],
+  };
+  return { ...unsigned, signature: await signDetached(envelopeSigningInput(unsigned), input.signingKey) };
+}
+
+/** Why a received envelope was not applied; stable codes for the inbox log and audit. */
+export type RejectionCode =
+  | 'ERR_SIGNATURE_INVALID'
+  | 'ERR_DECRYPTION_FAILED'
+  | 'ERR_PAYLOAD_INVALID'
+  | 'ERR_ORIGIN_MISMATCH'
+  | 'ERR_TYPE_UNSUPPORTED';
+
+export class EnvelopeRejected extends Error {
+  readonly code: RejectionCode;
+  constructor(code: RejectionCode, message: string) {
+    super(message);
+    this.name = 'EnvelopeRejected';
+    this.code = code;
+  }
+}
+
+export async function openCaseSummary(
+  envelope: Envelope,
+  keys: { own: JweDecryptionKey; originSigningKeys: PublicJwk[] },
+): Promise<SharedCase> {
+  if (envelope.type !== 'case.summary')
+    throw new EnvelopeRejected('ERR_TYPE_UNSUPPORTED', `cannot apply ${envelope.type} yet`);
+  const resolve = (kid: string) => keys.originSigningKeys.find((key) => key.kid === kid);
+  const innerJws = await pki('ERR_SIGNATURE_INVALID', async () => {
+    await verifyDetached(envelope.signature, envelopeSigningInput(envelope), resolve);
+    return new TextDecoder().decode(await decryptOrReject(envelope, keys.own));
+  });
+  const { payload } = await pki('ERR_SIGNATURE_INVALID', () => verifyJws(innerJws, resolve));
+  const parsed = SharedCase.safeParse(parseJson(new TextDecoder().decode(payload)));
+  if (!parsed.success)
+    throw new EnvelopeRejected('ERR_PAYLOAD_INVALID', parsed.error.issues[0]?.message ?? 'invalid');
+  if (parsed.data.summary.origin !== envelope.origin) {
+    throw new EnvelopeRejected(
+      'ERR_ORIGIN_MISMATCH',
+      `summary of ${parsed.data.summary.origin} sent by ${envelope.origin}`,
+    );
+  }
+  return parsed.data;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new EnvelopeRejected('ERR_PAYLOAD_INVALID', 'payload is not JSON');
+  }
+}
+
+async function decryptOrReject(envelope: Envelope, own: JweDecryptionKey): Promise<Uint8Array> {
+  return pki('ERR_DECRYPTION_FAILED', () => decryptForRecipient(envelope.payload, own));
+}
+
+async function pki<T>(code: RejectionCode, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isPkiError(error)) {
+      throw new EnvelopeRejected(
+        error.code === 'ERR_DECRYPTION_FAILED' ? 'ERR_DECRYPTION_FAILED' : code,
+        error.message,
+      );
+    }
+    throw error;
+  }
+}
+
+function requireKid(key: PublicJwk): string {
+  if (!key.kid) throw new Error('recipient encryption key has no kid');
+  return key.kid;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.ts';
+import { sha256Hex } from './fingerprint.ts';
+
+describe('canonicalJson', () => {
+  it('does not depend on key order, at any depth', () => {
+    const a = { origin: 'IN-WB', payload: { b: 1, a: [{ y: 2, x: 1 }] }, type: 'case.summary' };
+    const b = { type: 'case.summary', payload: { a: [{ x: 1, y: 2 }], b: 1 }, origin: 'IN-WB' };
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+    expect(canonicalJson(a)).toBe(
+      '{"origin":"IN-WB","payload":{"a":[{"x":1,"y":2}],"b":1},"type":"case.summary"}',
+    );
+    expect(sha256Hex(canonicalJson(a))).toBe(sha256Hex(canonicalJson(b)));
+  });
+
+  it('keeps array order and writes scalars as JSON does', () => {
+    expect(canonicalJson([3, 1, 2])).toBe('[3,1,2]');
+    expect(canonicalJson({ s: 'খোঁজ "q"\n', n: -0, e: 1e21, t: true, z: null })).toBe(
+      '{"e":1e+21,"n":0,"s":"খোঁজ \\"q\\"\\n","t":true,"z":null}',
+    );
+  });
+
+  it('sorts keys by UTF-16 code units (RFC 8785)', () => {
+    expect(canonicalJson({ b: 1, B: 2, é: 3, a: 4, '10': 5, '9': 6 })).toBe(
+      '{"10":5,"9":6,"B":2,"a":4,"b":1,"é":3}',
+    );
+  });
+
+  it('rejects what JSON.stringify would drop or distort', () => {
+    expect(() => canonicalJson({ a: undefined })).toThrow(TypeError);
+    expect(() => canonicalJson([undefined])).toThrow(TypeError);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(TypeError);
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalJson({ n: Number.POSITIVE_INFINITY })).toThrow(TypeError);
+    expect(() => canonicalJson({ d: new Date(0) })).toThrow(TypeError);
+    expect(() => canonicalJson({ b: 10n })).toThrow(TypeError);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => canonicalJson(cyclic)).toThrow(TypeError);
+  });
+
+  it('allows the same object twice when it is not a cycle', () => {
+    const shared = { k: 1 };
+    expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"k":1},"b":{"k":1}}');
+  });
+});
+
+describe('sha256Hex', () => {
+  it('hashes strings as UTF-8 and bytes as they are', () => {
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe(sha256Hex('abc'));
+  });
+});

@@ -1,0 +1,143 @@
+// `khoj demo` (what `npm start` runs): a federation of a hub and three nodes — West Bengal
+// (IN-WB), Bangladesh (BD) and Nepal (NP) — each its own process on the embedded database. A
+// missing-child report is published at NP for reunification with IN-* and BD, and seen to arrive
+// at IN-WB and BD. Runs until Ctrl-C, which stops every process. A second run reuses `.khoj/`.
+import { existsSync } from 'node:fs';
+import type { CreatedReport, ForeignSummary, ReportInput } from '@khoj/contracts';
+import { initFederation } from '../federation/init.ts';
+import { federationLayout } from '../federation/layout.ts';
+import { createNode } from '../federation/node-create.ts';
+import { type ServiceProcess, startHubProcess, startNodeProcess } from '../run/services.ts';
+
+export const DEMO_NODES = [
+  { nodeId: 'IN-WB', displayName: 'West Bengal, India' },
+  { nodeId: 'BD', displayName: 'Bangladesh' },
+  { nodeId: 'NP', displayName: 'Nepal' },
+] as const;
+
+export type DemoOptions = {
+  home: string;
+  hubPort: number;
+  /** Nodes listen on nodePort, nodePort + 1, … in DEMO_NODES order. */
+  nodePort: number;
+  print?: (line: string) => void;
+  /** Stop everything once the report has crossed (for tests); otherwise wait for Ctrl-C. */
+  exitWhenReady?: boolean;
+};
+
+export async function runDemo(options: DemoOptions): Promise<void> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const started = Date.now();
+  const layout = federationLayout(options.home);
+  const hubUrl = `https://localhost:${options.hubPort}`;
+  if (!existsSync(layout.rootCaCert)) {
+    print(
+      `Creating a federation in ${layout.root} (root CA, issuing CA, hub, ${DEMO_NODES.map((n) => n.nodeId).join(', ')}) …`,
+    );
+    await initFederation(options.home, { name: 'khoj demo federation' });
+  } else print(`Reusing the federation in ${layout.root}`);
+  for (const node of DEMO_NODES) {
+    if (!existsSync(layout.node(node.nodeId).identity))
+      await createNode(options.home, node.nodeId, { ...node, hubUrl });
+  }
+
+  const services: ServiceProcess[] = [];
+  // Nodes first, so that none of them sees its hub vanish.
+  const stopAll = async () => {
+    const [hub, ...nodes] = services;
+    await Promise.all(nodes.map((service) => service.stop()));
+    await hub?.stop();
+  };
+  try {
+    const env = { DATABASE_URL: undefined, REDIS_URL: undefined, KHOJ_HUB_URL: hubUrl };
+    services.push(await startHubProcess(layout.hub.home, options.hubPort, { env }));
+    const nodes = await Promise.all(
+      DEMO_NODES.map((node, index) =>
+        startNodeProcess(node.nodeId, layout.node(node.nodeId).home, options.nodePort + index, { env }),
+      ),
+    );
+    services.push(...nodes);
+    const nodeUrl = (nodeId: string) =>
+      nodes[DEMO_NODES.findIndex((node) => node.nodeId === nodeId)]?.url ?? '';
+
+    const created = await publishMissingChild(nodeUrl('NP'));
+    print(
+      `NP registered missing child ${created.report.caseId} and published it to ${created.publication?.recipients.join(', ')}`,
+    );
+    for (const receiver of ['IN-WB', 'BD']) {
+      const arrived = await waitForSummary(nodeUrl(receiver), created.report.caseId, 60_000);
+      print(
+        `  arrived at ${receiver}: ${arrived.summary.child.name} (${arrived.fields} tier, for ${arrived.purposes.join(', ')}), verified and decrypted`,
+      );
+    }
+    print(`hub    ${services[0]?.url}  (mutual TLS)`);
+    for (const node of DEMO_NODES) {
+      print(
+        `${node.nodeId.padEnd(6)} ${nodeUrl(node.nodeId)}  ${node.displayName}  (try ${nodeUrl(node.nodeId)}/v1/foreign-summaries)`,
+      );
+    }
+    print(`The federation is ready (${((Date.now() - started) / 1000).toFixed(1)} s). Press Ctrl-C to stop.`);
+    if (options.exitWhenReady) return;
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+      for (const service of services) void service.exited.then(() => resolve());
+    });
+    print('Stopping …');
+  } finally {
+    await stopAll();
+  }
+}
+
+async function publishMissingChild(nodeUrl: string): Promise<CreatedReport> {
+  const now = new Date();
+  const report: ReportInput = {
+    kind: 'missing',
+    child: {
+      name: 'सीता तामाङ',
+      aliases: ['Sita Tamang', 'Kanchhi'],
+      sex: 'female',
+      age: { years: 12 },
+      languages: ['ne', 'hi'],
+    },
+    place: {
+      country: 'NP',
+      state: 'Bagmati',
+      district: 'Sindhupalchok',
+      description: 'Last seen at the Melamchi bus park',
+    },
+    eventDate: new Date(now.getTime() - 3 * 86_400_000).toISOString().slice(0, 10),
+    consent: {
+      purposes: ['reunification'],
+      recipients: ['IN-*', 'BD'],
+      fields: 'standard',
+      legalBasis: 'guardian_consent',
+      expiresAt: new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+      grantedBy: 'Inspector, Sindhupalchok District Police Office',
+    },
+  };
+  const response = await fetch(`${nodeUrl}/v1/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(report),
+  });
+  if (response.status !== 201)
+    throw new Error(`NP refused the demo report: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreatedReport;
+}
+
+export async function waitForSummary(
+  nodeUrl: string,
+  caseId: string,
+  timeoutMs: number,
+): Promise<ForeignSummary> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${nodeUrl}/v1/foreign-summaries`);
+    const { summaries } = (await response.json()) as { summaries: ForeignSummary[] };
+    const found = summaries.find((summary) => summary.summary.caseId === caseId);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`case ${caseId} did not arrive at ${nodeUrl} within ${timeoutMs} ms`);
+}
