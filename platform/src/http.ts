@@ -6,6 +6,7 @@ import { type ErrorCode, statusForCode } from '@khoj/contracts';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { inSpan, SpanKind } from './tracing.ts';
 
 /** An error that crosses the HTTP boundary with its code; anything else becomes INTERNAL. */
@@ -56,8 +57,12 @@ export function createServiceApp<E extends Env & { Variables: RequestVariables }
   );
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error.code, error.message);
-    if (error instanceof SyntaxError)
-      return errorResponse(c, 'VALIDATION_FAILED', 'request body is not valid JSON');
+    if (error instanceof HTTPException && error.status < 500) {
+      // hono's own 4xx (e.g. a body that is not JSON), mapped onto our codes.
+      const code =
+        error.status === 413 ? 'PAYLOAD_TOO_LARGE' : error.status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED';
+      return errorResponse(c, code, error.message || 'invalid request');
+    }
     log({
       level: 'error',
       service: options.service,
