@@ -50,12 +50,14 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies field by field
+  const body = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
   const caseCount = async () => (await node.services.db.select({ n: count() }).from(cases))[0]?.n;
 
   it('stores a shared report and its envelope for the consented members in one go', async () => {
     const response = await post(missingChild);
     expect(response.status).toBe(201);
-    const created = await response.json();
+    const created = await body(response);
     expect(created.report).toMatchObject({ kind: 'missing', version: 1, child: missingChild.child });
     expect(created.report.consent.grantedAt).toMatch(/^\d{4}-/);
     expect(created.publication.recipients.sort()).toEqual(['BD', 'IN-BR']);
@@ -70,7 +72,7 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
 
   it('keeps a report without consent, or whose recipients name no member, at this node', async () => {
     const { consent: _, ...unshared } = missingChild;
-    const local = await (await post(unshared)).json();
+    const local = await body(post(unshared));
     expect(local.publication).toBeNull();
     const nobody = await (
       await post({ ...missingChild, consent: { ...missingChild.consent, recipients: ['LK'] } })
@@ -91,7 +93,7 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
     ]) {
       const response = await post(bad);
       expect(response.status).toBe(400);
-      expect((await response.json()).error.code).toBe('VALIDATION_FAILED');
+      expect((await body(response)).error.code).toBe('VALIDATION_FAILED');
     }
     expect(await caseCount()).toBe(before);
   });
@@ -107,17 +109,17 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
       consent: { ...missingChild.consent, recipients: ['NP'] },
     });
     expect(response.status).toBe(500);
-    expect((await response.json()).error).toMatchObject({ code: 'INTERNAL', message: 'internal error' });
+    expect((await body(response)).error).toMatchObject({ code: 'INTERNAL', message: 'internal error' });
     expect(await caseCount()).toBe(before);
   });
 
   it('reads a report back, and answers 404 CASE_NOT_FOUND and 400 for unknown and malformed ids', async () => {
-    const created = await (await post(missingChild)).json();
+    const created = await body(post(missingChild));
     const read = await app.request(`/v1/reports/${created.report.caseId}`);
-    expect(await read.json()).toEqual(created.report);
+    expect(await body(read)).toEqual(created.report);
     const missing = await app.request('/v1/reports/case_00000000000000000000000000');
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe('CASE_NOT_FOUND');
+    expect((await body(missing)).error.code).toBe('CASE_NOT_FOUND');
     expect((await app.request('/v1/reports/42')).status).toBe(400);
   });
 
