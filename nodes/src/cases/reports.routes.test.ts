@@ -74,9 +74,9 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
     const { consent: _, ...unshared } = missingChild;
     const local = await body(post(unshared));
     expect(local.publication).toBeNull();
-    const nobody = await (
-      await post({ ...missingChild, consent: { ...missingChild.consent, recipients: ['LK'] } })
-    ).json();
+    const nobody = await body(
+      post({ ...missingChild, consent: { ...missingChild.consent, recipients: ['LK'] } }),
+    );
     expect(nobody.publication).toBeNull();
     const subjects = (await node.services.db.select().from(outbox)).map((row) => row.subject);
     expect(subjects).not.toContain(local.report.caseId);
