@@ -108,6 +108,7 @@ export const ExchangeStatus = z
     inbox: z.object({ received: z.number().int(), rejected: z.number().int() }),
   })
   .openapi('ExchangeStatus');
+export type ExchangeStatus = z.infer<typeof ExchangeStatus>;
 
 export const exchangeStatusRoute = createRoute({
   method: 'get',

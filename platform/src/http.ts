@@ -7,6 +7,7 @@ import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import { inSpan, SpanKind } from './tracing.ts';
 
 /** An error that crosses the HTTP boundary with its code; anything else becomes INTERNAL. */
@@ -83,7 +84,7 @@ function requestContext(service: string): MiddlewareHandler {
     const incoming = propagation.extract(otelContext.active(), carrier);
     await otelContext.with(incoming, () =>
       inSpan(
-        `${c.req.method} ${c.req.routePath || c.req.path}`,
+        `${c.req.method} ${routePath(c, -1)}`,
         {
           kind: SpanKind.SERVER,
           attributes: {
