@@ -1,3 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../vitest.shared.ts';
 
-export default defineConfig({ test: { include: ['src/**/*.test.ts'] } });
+export default packageTestConfig('contracts');

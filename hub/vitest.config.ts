@@ -1,10 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { packageTestConfig } from '../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    globalSetup: ['../tests/infra/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-  },
-});
+export default packageTestConfig('hub', { globalSetup: ['../tests/infra/global-setup.ts'] });

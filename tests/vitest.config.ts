@@ -1,12 +1,8 @@
-// Vitest config for the cross-package tests workspace; PostgreSQL/Redis come from infra/global-setup.ts.
+// Cross-package tests; PostgreSQL and Redis come from infra/global-setup.ts.
+import { packageTestConfig } from '../vitest.shared.ts';
 
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
-  test: {
-    include: ['**/*.test.ts'],
-    globalSetup: ['./infra/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-  },
+export default packageTestConfig('tests', {
+  include: ['src/**/*.test.ts', 'infra/**/*.test.ts'],
+  globalSetup: ['./infra/global-setup.ts'],
+  testTimeout: 60_000,
 });

@@ -1,22 +1,55 @@
-// Canonical JSON: the exact bytes that signatures and digests cover. Every party (origin node,
-// hub, receiving node) must derive the same bytes from the same value, so the rules are fixed:
-// object keys sorted by code point, no whitespace, arrays in order, only JSON values.
+// Deterministic JSON for anything that is hashed or signed as structured data (envelope
+// digests): object keys sorted by UTF-16 code units, no whitespace, numbers and strings as
+// JSON.stringify writes them. For the JSON values accepted here this is the RFC 8785 (JCS)
+// output. Values JSON.stringify would silently drop or distort are rejected instead, because
+// two parties hashing "the same" object must never disagree. These are the bytes every party
+// (origin node, hub, receiving node) signs, digests and verifies: part of the wire contract.
+
 import { createHash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
-    return JSON.stringify(value);
+  return write(value, '$', new Set());
+}
+
+function write(value: unknown, path: string, ancestors: Set<object>): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number at ${path}`);
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`canonicalJson: ${typeof value} at ${path} has no JSON form`);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (ancestors.has(value)) throw new TypeError(`canonicalJson: cycle at ${path}`);
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) {
+      const items: string[] = [];
+      // Index loop, not map: map skips holes, which would shorten the array silently.
+      for (let i = 0; i < value.length; i++) items.push(write(value[i], `${path}[${i}]`, ancestors));
+      return `[${items.join(',')}]`;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      // Date, Map, class instances: their JSON form depends on toJSON or is lossy; convert first.
+      throw new TypeError(
+        `canonicalJson: ${proto?.constructor?.name ?? 'object'} at ${path} is not a plain object`,
+      );
+    }
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${write(record[key], `${path}.${key}`, ancestors)}`);
+    return `{${members.join(',')}}`;
+  } finally {
+    ancestors.delete(value);
   }
-  throw new TypeError(`canonicalJson: cannot encode ${typeof value}`);
 }
 
 /** Lowercase hex SHA-256 of the canonical JSON of a value. */

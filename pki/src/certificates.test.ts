@@ -98,6 +98,7 @@ describe('issueNodeCertificate', () => {
   it('refuses a CSR whose content was changed after signing', () => {
     const other = createCsr({ nodeId: 'IN-BR' });
     // Splice IN-BR's public key into IN-WB's signed request: the signature no longer matches.
+    // (A replacer function, because the binary string may contain `$&`-style patterns.)
     const parsed = forge.pki.certificationRequestFromPem(csr.csrPem);
     const otherKey = forge.pki.certificationRequestFromPem(other.csrPem).publicKey;
     const der = forge.asn1.toDer(forge.pki.certificationRequestToAsn1(parsed)).getBytes();
@@ -106,7 +107,10 @@ describe('issueNodeCertificate', () => {
       .getBytes();
     const newSpki = forge.asn1.toDer(forge.pki.publicKeyToAsn1(otherKey as forge.pki.PublicKey)).getBytes();
     expect(der.includes(oldSpki)).toBe(true);
-    const tampered = forge.pem.encode({ type: 'CERTIFICATE REQUEST', body: der.replace(oldSpki, newSpki) });
+    const tampered = forge.pem.encode({
+      type: 'CERTIFICATE REQUEST',
+      body: der.replace(oldSpki, () => newSpki),
+    });
     expect(() => issueNodeCertificate(pki.issuing, tampered, { nodeId: 'IN-WB' })).toThrow(
       code('ERR_CSR_SIGNATURE_INVALID'),
     );

@@ -1,6 +1,6 @@
 // @khoj/pki: the federation's keys and certificates. X.509 (root and issuing CA, node CSRs,
 // node and server certificates, chain validation) for mTLS; JOSE (Ed25519 JWS, X25519 JWE)
-// for end-to-end signed and encrypted payloads; key files on disk; canonical digests.
+// for end-to-end signed and encrypted payloads; key files on disk.
 
 export {
   assertCaMaterial,
@@ -10,7 +10,6 @@ export {
   type IssuingCaOptions,
   type RootCaOptions,
 } from './ca.ts';
-export { canonicalJson } from './canonical-json.ts';
 export {
   certificateSerial,
   certificateValidity,

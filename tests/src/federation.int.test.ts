@@ -20,6 +20,7 @@ import {
   startNodeProcess,
   waitForSummary,
 } from '@khoj/tools';
+import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, dropDatabase } from '../infra/services.ts';
@@ -133,6 +134,16 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
     expect(status.outbox).toEqual({ pending: 0, sent: 1, rejected: 0 });
     const received = (await (await fetch(`${inwb.url}/v1/exchange/status`)).json()) as ExchangeStatus;
     expect(received.inbox).toEqual({ received: 1, rejected: 0 });
+  });
+
+  it("relayed NP's envelope through its BullMQ queue on Redis", async () => {
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      // BullMQ's job counter for the queue: at least one relay job was created there.
+      expect(Number(await redis.get('bull:khoj-outbox-NP:id'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it("leaves no plaintext of the child's name anywhere in the hub's database", async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.ts';
-import { sha256Hex } from './fingerprint.ts';
+import { canonicalJson, digestOf } from './canonical.ts';
 
 describe('canonicalJson', () => {
   it('does not depend on key order, at any depth', () => {
@@ -10,7 +9,7 @@ describe('canonicalJson', () => {
     expect(canonicalJson(a)).toBe(
       '{"origin":"IN-WB","payload":{"a":[{"x":1,"y":2}],"b":1},"type":"case.summary"}',
     );
-    expect(sha256Hex(canonicalJson(a))).toBe(sha256Hex(canonicalJson(b)));
+    expect(digestOf(a)).toBe(digestOf(b));
   });
 
   it('keeps array order and writes scalars as JSON does', () => {
