@@ -44,9 +44,11 @@ describe('canonicalJson', () => {
   });
 });
 
-describe('sha256Hex', () => {
-  it('hashes strings as UTF-8 and bytes as they are', () => {
-    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(sha256Hex(new TextEncoder().encode('abc'))).toBe(sha256Hex('abc'));
+describe('digestOf', () => {
+  it('is the SHA-256 of the canonical JSON, in lowercase hex', () => {
+    // sha256 of the bytes {"a":1,"b":[2]}
+    expect(digestOf({ b: [2], a: 1 })).toBe(
+      '0855bfc20eb6cfaa4be7d6b510c63dd22997718bddadcb1a4915cec3a16145b9',
+    );
   });
 });
