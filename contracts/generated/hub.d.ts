@@ -108,7 +108,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CLIENT_CERT_REQUIRED" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "NOT_FOUND" | "CASE_NOT_FOUND" | "ENVELOPE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "INTERNAL" | "HUB_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -251,7 +251,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -260,7 +260,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -269,7 +269,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -320,7 +320,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -329,7 +329,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -371,7 +371,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -380,7 +380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -409,7 +409,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemberList"];
                 };
             };
-            /** @description Error (CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -418,7 +418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -20,7 +20,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/reports": {
+    "/v1/auth/sign-in": {
         parameters: {
             query?: never;
             header?: never;
@@ -28,6 +28,56 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
+        /** Sign in with a password: sets the session cookie */
+        post: operations["signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["signOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["currentUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports this user may see, newest first, filtered */
+        get: operations["listReports"];
         put?: never;
         /** Register a missing or found child; publish it when its consent allows */
         post: operations["createReport"];
@@ -47,6 +97,73 @@ export interface paths {
         get: operations["getReport"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["updateReport"];
+        trace?: never;
+    };
+    "/v1/reports/{caseId}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a case through its lifecycle (open → under review / matched → reunited / transferred / closed) */
+        post: operations["transitionReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{caseId}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listProgress"];
+        put?: never;
+        /** A dated progress entry (care plan, CWC order, education, health, restoration …) */
+        post: operations["addProgress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{caseId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listReportVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the directory by name, type and district */
+        get: operations["listUnits"];
+        put?: never;
+        post: operations["createUnit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -96,30 +213,73 @@ export interface components {
             status: "ok";
             service: string;
         };
+        SignedIn: {
+            user: components["schemas"]["CurrentUser"];
+            csrfToken: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        CurrentUser: {
+            userId: string;
+            username: string;
+            displayName: string;
+            role: components["schemas"]["Role"];
+            unitId: string;
+        };
+        /** @enum {string} */
+        Role: "police_officer" | "cci_staff" | "cwc_member" | "dcpu_officer" | "scpu_officer" | "ahtu_officer" | "dm_sp_viewer" | "node_admin";
+        Error: {
+            error: {
+                /** @enum {string} */
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE";
+                message: string;
+                requestId: string;
+            };
+        };
+        SignInRequest: {
+            username: string;
+            password: string;
+        };
         CreatedReport: {
             report: components["schemas"]["Report"];
             publication: components["schemas"]["Publication"];
         };
         Report: {
-            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
-            caseId: string;
-            kind: components["schemas"]["CaseKind"];
-            version: number;
-            child: components["schemas"]["ChildDescription"];
+            child: components["schemas"]["ChildRecord"];
             place: components["schemas"]["Place"];
             /** Format: date */
             eventDate: string;
+            missing?: components["schemas"]["MissingDetails"];
+            found?: components["schemas"]["FoundDetails"];
+            /** @default false */
+            publicNotice: boolean;
             consent: components["schemas"]["ConsentScope"];
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string;
+            kind: components["schemas"]["CaseKind"];
+            status: components["schemas"]["CaseStatus"];
+            closedReason: string | null;
+            version: number;
+            ownerUnitId: string;
+            /** @enum {string} */
+            verification: "verified" | "pending";
             /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
-        /** @enum {string} */
-        CaseKind: "missing" | "found";
-        ChildDescription: {
+        ChildRecord: {
             name?: string;
             aliases?: string[];
             sex: components["schemas"]["Sex"];
+            /** Format: date */
+            dateOfBirth?: string;
             age: components["schemas"]["Age"];
+            heightCm?: number;
+            /** @enum {string} */
+            build?: "slim" | "medium" | "heavy";
+            complexion?: string;
+            identifyingMarks?: string[];
             languages?: string[];
         };
         /** @enum {string} */
@@ -135,6 +295,27 @@ export interface components {
             state?: string;
             district?: string;
             description?: string;
+        };
+        MissingDetails: {
+            firNumber?: string;
+            gdNumber?: string;
+            circumstances?: string;
+            /** @default [] */
+            guardians: components["schemas"]["Guardian"][];
+        };
+        Guardian: {
+            name: string;
+            relation: string;
+            /** @default [] */
+            phones: string[];
+        };
+        FoundDetails: {
+            /** @enum {string} */
+            foundBy: "police" | "cci" | "ahtu" | "railway_police" | "citizen";
+            /** @default false */
+            rescuedFromTrafficking: boolean;
+            circumstances?: string;
+            placementUnitId?: string;
         };
         ConsentScope: {
             purposes: components["schemas"]["Purpose"][];
@@ -153,26 +334,26 @@ export interface components {
         FieldsTier: "minimal" | "standard" | "full";
         /** @enum {string} */
         LegalBasis: "guardian_consent" | "statute" | "court_order";
+        /** @enum {string} */
+        CaseKind: "missing" | "found";
+        /** @enum {string} */
+        CaseStatus: "open" | "under_review" | "matched" | "reunited" | "transferred" | "closed";
         Publication: {
             /** @example env_5g2k7xq0m3d4p8t1v6b9n2c5h7 */
             envelopeId: string;
             recipients: string[];
         } | null;
-        Error: {
-            error: {
-                /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CLIENT_CERT_REQUIRED" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "NOT_FOUND" | "CASE_NOT_FOUND" | "ENVELOPE_CONFLICT" | "PAYLOAD_TOO_LARGE" | "INTERNAL" | "HUB_UNAVAILABLE";
-                message: string;
-                requestId: string;
-            };
-        };
         ReportInput: {
-            kind: components["schemas"]["CaseKind"];
-            child: components["schemas"]["ChildDescription"];
+            child: components["schemas"]["ChildRecord"];
             place: components["schemas"]["Place"];
             /** Format: date */
             eventDate: string;
+            missing?: components["schemas"]["MissingDetails"];
+            found?: components["schemas"]["FoundDetails"];
+            /** @default false */
+            publicNotice: boolean;
             consent?: components["schemas"]["ConsentInput"];
+            kind: components["schemas"]["CaseKind"];
         };
         ConsentInput: {
             purposes: components["schemas"]["Purpose"][];
@@ -182,6 +363,82 @@ export interface components {
             /** Format: date-time */
             expiresAt: string;
             grantedBy: string;
+        };
+        ReportPage: {
+            reports: components["schemas"]["Report"][];
+            next: string | null;
+        };
+        ReportChange: {
+            child?: components["schemas"]["ChildRecord"];
+            place?: components["schemas"]["Place"];
+            /** Format: date */
+            eventDate?: string;
+            missing?: components["schemas"]["MissingDetails"];
+            found?: components["schemas"]["FoundDetails"];
+            /** @default false */
+            publicNotice: boolean;
+            consent?: components["schemas"]["ConsentInput"];
+            reason?: string;
+        };
+        TransitionRequest: {
+            to: components["schemas"]["CaseStatus"];
+            reason?: string;
+        };
+        ProgressEntry: components["schemas"]["ProgressInput"] & {
+            id: string;
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string;
+            authorId: string;
+            unitId: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ProgressInput: {
+            /** @enum {string} */
+            type: "admission" | "cwc_order" | "care_plan" | "education" | "health" | "counselling" | "home_study" | "restoration" | "transfer" | "repatriation" | "follow_up";
+            /** Format: date */
+            date: string;
+            note: string;
+        };
+        ProgressList: {
+            entries: components["schemas"]["ProgressEntry"][];
+        };
+        ReportVersionList: {
+            versions: components["schemas"]["ReportVersion"][];
+        };
+        ReportVersion: {
+            version: number;
+            /** @enum {string} */
+            change: "create" | "update" | "transition";
+            changedBy: string;
+            /** Format: date-time */
+            changedAt: string;
+            reason: string | null;
+            report: components["schemas"]["Report"];
+        };
+        UnitList: {
+            units: components["schemas"]["Unit"][];
+        };
+        Unit: components["schemas"]["UnitInput"] & {
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @enum {string} */
+        UnitType: "police_station" | "cci" | "cwc" | "jjb" | "dcpu" | "scpu" | "ahtu" | "district_administration" | "railway_police" | "ngo_helpline";
+        UnitInput: {
+            name: string;
+            type: components["schemas"]["UnitType"];
+            country: string;
+            state?: string;
+            district?: string;
+            parentId?: string;
+            /** @default [] */
+            phones: string[];
+            /** @default [] */
+            emails: string[];
+            /** @default true */
+            active: boolean;
         };
         ForeignSummaryList: {
             summaries: components["schemas"]["ForeignSummary"][];
@@ -208,6 +465,13 @@ export interface components {
             place: components["schemas"]["Place"];
             /** Format: date */
             eventDate: string;
+        };
+        ChildDescription: {
+            name?: string;
+            aliases?: string[];
+            sex: components["schemas"]["Sex"];
+            age: components["schemas"]["Age"];
+            languages?: string[];
         };
         ExchangeStatus: {
             outbox: {
@@ -249,6 +513,186 @@ export interface operations {
             };
         };
     };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed in */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ACCOUNT_LOCKED) */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    currentUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed-in user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentUser"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                kind?: components["schemas"]["CaseKind"];
+                status?: components["schemas"]["CaseStatus"];
+                district?: string;
+                inCare?: "true" | "false";
+                q?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createReport: {
         parameters: {
             query?: never;
@@ -280,6 +724,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Error (PAYLOAD_TOO_LARGE) */
             413: {
                 headers: {
@@ -302,7 +764,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report */
+            /** @description The report; ETag is its version */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -320,7 +782,491 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version being changed, as "<n>" */
+                "if-match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportChange"];
+            };
+        };
+        responses: {
+            /** @description The new version (published again when shared) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedReport"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (VERSION_CONFLICT) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    transitionReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version being changed, as "<n>" */
+                "if-match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description The new version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (VERSION_CONFLICT) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgressInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressEntry"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReportVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every version, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportVersionList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listUnits: {
+        parameters: {
+            query?: {
+                q?: string;
+                type?: components["schemas"]["UnitType"];
+                district?: string;
+                activeOnly?: "true" | "false";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching units */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unit"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -1,8 +1,11 @@
 // The language every part of khoj speaks: zod schemas (the source of truth), route contracts,
 // and the rules for the bytes that are signed.
+export * from './access-api.ts';
 export * from './canonical.ts';
 export * from './case-summary.ts';
+export * from './cases-api.ts';
 export * from './consent.ts';
+export * from './directory-api.ts';
 export * from './envelope.ts';
 export * from './errors.ts';
 export * from './hub-api.ts';

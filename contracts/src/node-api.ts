@@ -1,12 +1,15 @@
-// The node's HTTP contract (its officers' and integrations' API). Until sign-in exists the node
-// listens on loopback only. The node service registers exactly these routes; the committed
-// OpenAPI document (openapi/node.json) is emitted from them.
+// The node's HTTP contract (its officers' and integrations' API): health, the exchange views,
+// and the route groups of the other files. The node service registers exactly these routes; the
+// committed OpenAPI document (openapi/node.json) is emitted from them.
 import { createRoute, z } from '@hono/zod-openapi';
-import { CaseKind, CaseSummary, ChildDescription, Place } from './case-summary.ts';
-import { ConsentScope, FieldsTier, Purpose } from './consent.ts';
+import { accessRoutes, PERMISSION_KEY } from './access-api.ts';
+import { CaseSummary } from './case-summary.ts';
+import { caseRoutes } from './cases-api.ts';
+import { FieldsTier, Purpose } from './consent.ts';
+import { directoryRoutes } from './directory-api.ts';
 import { errorResponses } from './errors.ts';
 import { Health } from './hub-api.ts';
-import { CaseId, EnvelopeId, NodeId } from './ids.ts';
+import { EnvelopeId, NodeId } from './ids.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -17,62 +20,8 @@ export const nodeHealthRoute = createRoute({
   method: 'get',
   path: '/healthz',
   operationId: 'nodeHealth',
+  [PERMISSION_KEY]: 'public',
   responses: { 200: json(Health, 'The node is serving') },
-});
-
-/** The consent as an officer gives it; the node stamps grantedAt. */
-export const ConsentInput = ConsentScope.omit({ grantedAt: true }).openapi('ConsentInput');
-
-export const ReportInput = z
-  .object({
-    kind: CaseKind,
-    child: ChildDescription,
-    place: Place,
-    eventDate: z.iso.date(),
-    /** Absent: the report stays at this node. */
-    consent: ConsentInput.optional(),
-  })
-  .openapi('ReportInput');
-export type ReportInput = z.infer<typeof ReportInput>;
-
-export const Report = z
-  .object({
-    caseId: CaseId,
-    kind: CaseKind,
-    version: z.number().int(),
-    child: ChildDescription,
-    place: Place,
-    eventDate: z.iso.date(),
-    consent: ConsentScope.nullable(),
-    createdAt: z.iso.datetime({ offset: true }),
-  })
-  .openapi('Report');
-export type Report = z.infer<typeof Report>;
-
-export const Publication = z
-  .object({ envelopeId: EnvelopeId, recipients: z.array(NodeId) })
-  .openapi('Publication');
-
-export const CreatedReport = z
-  .object({ report: Report, publication: Publication.nullable() })
-  .openapi('CreatedReport');
-export type CreatedReport = z.infer<typeof CreatedReport>;
-
-export const createReportRoute = createRoute({
-  method: 'post',
-  path: '/v1/reports',
-  operationId: 'createReport',
-  summary: 'Register a missing or found child; publish it when its consent allows',
-  request: { body: { required: true, content: { 'application/json': { schema: ReportInput } } } },
-  responses: { 201: json(CreatedReport, 'Stored (and queued for the hub)'), ...errorResponses(400, 413) },
-});
-
-export const getReportRoute = createRoute({
-  method: 'get',
-  path: '/v1/reports/{caseId}',
-  operationId: 'getReport',
-  request: { params: z.object({ caseId: CaseId }) },
-  responses: { 200: json(Report, 'The report'), ...errorResponses(400, 404) },
 });
 
 export const ForeignSummary = z
@@ -91,6 +40,7 @@ export const foreignSummariesRoute = createRoute({
   method: 'get',
   path: '/v1/foreign-summaries',
   operationId: 'listForeignSummaries',
+  [PERMISSION_KEY]: 'case.read',
   summary: 'Case summaries received from other nodes',
   request: { query: z.object({ origin: NodeId.optional() }) },
   responses: {
@@ -114,14 +64,16 @@ export const exchangeStatusRoute = createRoute({
   method: 'get',
   path: '/v1/exchange/status',
   operationId: 'exchangeStatus',
+  [PERMISSION_KEY]: 'signed-in',
   summary: 'Outbox and inbox counters',
   responses: { 200: json(ExchangeStatus, 'Counters') },
 });
 
 export const nodeRoutes = [
   nodeHealthRoute,
-  createReportRoute,
-  getReportRoute,
+  ...accessRoutes,
+  ...caseRoutes,
+  ...directoryRoutes,
   foreignSummariesRoute,
   exchangeStatusRoute,
 ] as const;

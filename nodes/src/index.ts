@@ -1,6 +1,12 @@
 // The node service: case store, exchange (outbox relay, inbox), API.
+
+export { createToken, createUser, disableUser, revokeToken } from './access/accounts.ts';
+export { ROLES, type Role } from './access/permissions.ts';
+export { CLI_ACTOR, type NodeStore, openNodeStore } from './admin.ts';
 export { createNodeApp, nodeOpenApiFromApp } from './app.ts';
+export { verifyAuditChain } from './audit/audit.store.ts';
 export { type NodeConfig, readNodeConfig } from './config.ts';
+export { insertUnit } from './directory/units.store.ts';
 export { NodeIdentity, nodePaths } from './home.ts';
 export { createNodeServices, type NodeServices } from './services.ts';
 export { startNodeWorkers } from './workers.ts';

@@ -3,7 +3,7 @@
 // visible at IN-WB's API, a ready line, and Ctrl-C stopping every process. A second run reuses
 // the federation it made.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,11 +79,12 @@ describe('khoj demo (npm start)', () => {
         expect(output).toContain(`${nodeId.padEnd(6)} http://127.0.0.1:${nodePort + index}`);
       }
       const caseId = output.match(/NP registered missing child (case_[0-9a-z]+)/)?.[1];
+      const token = (await readFile(join(home, 'nodes', 'IN-WB', 'demo-token'), 'utf8')).trim();
       const atInwb = (await (
-        await fetch(`http://127.0.0.1:${nodePort}/v1/foreign-summaries?origin=NP`)
-      ).json()) as {
-        summaries: ForeignSummary[];
-      };
+        await fetch(`http://127.0.0.1:${nodePort}/v1/foreign-summaries?origin=NP`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as { summaries: ForeignSummary[] };
       expect(atInwb.summaries.map((s) => s.summary.caseId)).toContain(caseId);
 
       demo.child.kill('SIGINT');

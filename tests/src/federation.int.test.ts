@@ -13,6 +13,7 @@ import type { CreatedReport, ExchangeStatus, ReportInput } from '@khoj/contracts
 import { createCsr, createIssuingCa, createRootCa, issueNodeCertificate } from '@khoj/pki';
 import {
   createNode,
+  ensureDemoAccount,
   federationLayout,
   initFederation,
   type ServiceProcess,
@@ -40,6 +41,7 @@ const report: ReportInput = {
   },
   place: { country: 'NP', state: 'Bagmati', district: 'Sindhupalchok' },
   eventDate: '2026-11-20',
+  missing: { firNumber: 'SPC-77/26', guardians: [{ name: 'Mina Tamang', relation: 'mother', phones: [] }] },
   consent: {
     purposes: ['reunification'],
     recipients: ['IN-*'],
@@ -60,6 +62,8 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
   let inwb: ServiceProcess;
   let created: CreatedReport;
   const logs: string[] = [];
+  const tokens: Record<string, string> = {};
+  const as = (nodeId: string) => ({ authorization: `Bearer ${tokens[nodeId]}` });
 
   const database = async (name: string) => {
     const dbName = `${name}_${randomUUID().slice(0, 8)}`;
@@ -84,6 +88,10 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
       OTEL_BSP_SCHEDULE_DELAY: '100',
     };
     const output = (name: string, line: string) => logs.push(`[${name}] ${line}`);
+    const [npDatabase, inwbDatabase] = [await database('node_np'), await database('node_inwb')];
+    // An officer and an API token at each node (as the demo makes them).
+    tokens.NP = await ensureDemoAccount(home, 'NP', npDatabase);
+    tokens['IN-WB'] = await ensureDemoAccount(home, 'IN-WB', inwbDatabase);
     services.push(
       await startHubProcess(layout.hub.home, hubPort, {
         env: { ...env, DATABASE_URL: await database('hub') },
@@ -91,21 +99,21 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
       }),
     );
     np = await startNodeProcess('NP', layout.node('NP').home, await freePort(), {
-      env: { ...env, DATABASE_URL: await database('node_np') },
+      env: { ...env, DATABASE_URL: npDatabase },
       output,
     });
     inwb = await startNodeProcess('IN-WB', layout.node('IN-WB').home, await freePort(), {
-      env: { ...env, DATABASE_URL: await database('node_inwb') },
+      env: { ...env, DATABASE_URL: inwbDatabase },
       output,
     });
     services.push(np, inwb);
 
     const response = await fetch(`${np.url}/v1/reports`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...as('NP') },
       body: JSON.stringify(report),
     });
-    expect(response.status).toBe(201);
+    expect(response.status, await response.clone().text()).toBe(201);
     created = (await response.json()) as CreatedReport;
   });
 
@@ -119,7 +127,7 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
 
   it('carries a report from NP to IN-WB, verified end to end and decrypted', async () => {
     expect(created.publication?.recipients).toEqual(['IN-WB']);
-    const arrived = await waitForSummary(inwb.url, created.report.caseId, 30_000);
+    const arrived = await waitForSummary(inwb.url, created.report.caseId, 30_000, tokens['IN-WB'] ?? '');
     expect(arrived).toMatchObject({ origin: 'NP', fields: 'standard', purposes: ['reunification'] });
     expect(arrived.summary).toEqual({
       caseId: created.report.caseId,
@@ -130,9 +138,13 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
       place: report.place,
       eventDate: report.eventDate,
     });
-    const status = (await (await fetch(`${np.url}/v1/exchange/status`)).json()) as ExchangeStatus;
+    const status = (await (
+      await fetch(`${np.url}/v1/exchange/status`, { headers: as('NP') })
+    ).json()) as ExchangeStatus;
     expect(status.outbox).toEqual({ pending: 0, sent: 1, rejected: 0 });
-    const received = (await (await fetch(`${inwb.url}/v1/exchange/status`)).json()) as ExchangeStatus;
+    const received = (await (
+      await fetch(`${inwb.url}/v1/exchange/status`, { headers: as('IN-WB') })
+    ).json()) as ExchangeStatus;
     expect(received.inbox).toEqual({ received: 1, rejected: 0 });
   });
 
@@ -147,7 +159,7 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
   });
 
   it("leaves no plaintext of the child's name anywhere in the hub's database", async () => {
-    await waitForSummary(inwb.url, created.report.caseId, 30_000);
+    await waitForSummary(inwb.url, created.report.caseId, 30_000, tokens['IN-WB'] ?? '');
     const hubDatabase = databases.find((name) => name.startsWith('hub_')) ?? '';
     const url = new URL(inject('postgresUrl'));
     url.pathname = `/${hubDatabase}`;
@@ -171,7 +183,7 @@ describe('a federation of separate processes over mTLS, PostgreSQL and Redis', (
   });
 
   it('follows one trace id from the NP request through the hub to IN-WB', async () => {
-    await waitForSummary(inwb.url, created.report.caseId, 30_000);
+    await waitForSummary(inwb.url, created.report.caseId, 30_000, tokens['IN-WB'] ?? '');
     const deadline = Date.now() + 20_000;
     let crossing: ReceivedSpan[] = [];
     while (Date.now() < deadline) {

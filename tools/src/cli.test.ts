@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { openNodeStore } from '@khoj/node';
 import { certificateFingerprint, nodeIdFromCertificate } from '@khoj/pki';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { federationLayout } from './federation/layout.ts';
 
@@ -85,4 +87,98 @@ describe('khoj federation init / node create', () => {
       stderr: expect.stringMatching(/not a TCP port/),
     });
   });
+
+  it('adds units, users and API tokens, disables users, and verifies the audit chain — catching an edited entry', async () => {
+    const unitId = (
+      await khoj(
+        'unit',
+        'add',
+        'IN-WB',
+        '--name',
+        'Ranaghat PS',
+        '--type',
+        'police_station',
+        '--country',
+        'in',
+        '--state',
+        'WB',
+        '--district',
+        'Nadia',
+      )
+    ).stdout.trim();
+    expect(unitId).toMatch(/^unit_/);
+    const withPassword = (password: string, ...args: string[]) => {
+      const child = execFile(process.execPath, [KHOJ, '--home', home, ...args]);
+      child.stdin?.end(`${password}\n`);
+      return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        let stdout = '';
+        let stderr = '';
+        child.stdout?.on('data', (chunk) => (stdout += chunk));
+        child.stderr?.on('data', (chunk) => (stderr += chunk));
+        child.on('exit', (code) => resolve({ code, stdout, stderr }));
+      });
+    };
+    const short = await withPassword(
+      'short',
+      'user',
+      'add',
+      'IN-WB',
+      'si.roy',
+      '--role',
+      'police_officer',
+      '--unit',
+      unitId,
+    );
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/at least 12 characters/);
+    const added = await withPassword(
+      'a long enough passphrase',
+      'user',
+      'add',
+      'IN-WB',
+      'si.roy',
+      '--role',
+      'police_officer',
+      '--unit',
+      unitId,
+    );
+    expect(added.stdout).toContain('user si.roy (police_officer) added');
+    await expect(
+      khoj('user', 'add', 'IN-WB', 'x.y', '--role', 'sultan', '--unit', unitId),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/Allowed choices are police_officer/),
+    });
+
+    const token = await khoj(
+      'token',
+      'create',
+      'IN-WB',
+      '--user',
+      'si.roy',
+      '--name',
+      'CCTNS bridge',
+      '--scopes',
+      'case.read,case.create',
+    );
+    expect(token.stdout).toMatch(/\nkhoj_[A-Za-z0-9_-]{43}\n$/);
+    await expect(
+      khoj('token', 'create', 'IN-WB', '--user', 'si.roy', '--name', 'x', '--scopes', 'user.manage'),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/may not: user\.manage/),
+    });
+    const tokenId = token.stdout.match(/token (tok_[0-9a-z]+)/)?.[1] ?? '';
+    expect((await khoj('token', 'revoke', 'IN-WB', tokenId)).stdout).toContain('revoked');
+    expect(
+      (await khoj('user', 'disable', 'IN-WB', 'si.roy', '--reason', 'transferred out')).stdout,
+    ).toContain('disabled');
+
+    expect((await khoj('audit', 'verify', 'IN-WB')).stdout).toMatch(/audit chain intact: 4 entries/);
+    const store = await openNodeStore(federationLayout(home).node('IN-WB').home);
+    await store.db.execute(sql`update audit_log set reason = 'nothing to see' where seq = 2`);
+    await store.close();
+    await expect(khoj('audit', 'verify', 'IN-WB')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/broken at entry 2: was altered/),
+    });
+  }, 180_000);
 });

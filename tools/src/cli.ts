@@ -1,5 +1,6 @@
 // The `khoj` command line.
 import { Command, InvalidArgumentError } from 'commander';
+import { registerAdminCommands } from './admin/commands.ts';
 import { runDemo } from './demo/demo.ts';
 import { initFederation } from './federation/init.ts';
 import { federationLayout } from './federation/layout.ts';
@@ -74,6 +75,8 @@ program
   .action(async (options: { hubPort: number; nodePort: number; exitWhenReady?: boolean }) => {
     await runDemo({ home: home(), ...options });
   });
+
+registerAdminCommands(program, home);
 
 async function untilSignal(service: { stop(): Promise<void>; exited: Promise<unknown> }) {
   await new Promise<void>((resolve) => {

@@ -34,8 +34,9 @@ export function createDirectory(db: Database<typeof schema>, hub: HubClient) {
     return data.members;
   }
 
-  async function members() {
-    return db.select().from(federationMembers).orderBy(federationMembers.nodeId);
+  /** `from`: the caller's transaction, when there is one (PGlite serves one query at a time). */
+  async function members(from: Pick<typeof db, 'select'> = db) {
+    return from.select().from(federationMembers).orderBy(federationMembers.nodeId);
   }
 
   return {
@@ -45,9 +46,10 @@ export function createDirectory(db: Database<typeof schema>, hub: HubClient) {
     async resolveRecipients(
       patterns: string[],
       self: string,
+      from?: Pick<typeof db, 'select'>,
     ): Promise<Array<{ nodeId: string; encryptionKey: PublicJwk }>> {
       const resolved = [];
-      for (const member of await members()) {
+      for (const member of await members(from)) {
         const key = member.encryptionKeys[0];
         if (member.nodeId === self || !key) continue;
         if (patterns.some((pattern) => recipientMatches(pattern, member.nodeId))) {

@@ -4,7 +4,6 @@
 import { type Envelope, envelopeIdFor, type ReportInput } from '@khoj/contracts';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeApp } from '../app.ts';
 import { outbox } from '../db/schema/index.ts';
 import { createTestNode } from '../testing/test-node.ts';
 import { dueEnvelopes, enqueueEnvelope } from './outbox.store.ts';
@@ -34,6 +33,7 @@ describe('relaying while the hub is unreachable', () => {
       child: { name: 'Kanchhi', sex: 'female', age: { estimateMin: 10, estimateMax: 13 } },
       place: { country: 'NP' },
       eventDate: '2026-11-01',
+      missing: { guardians: [] },
       consent: {
         purposes: ['reunification'],
         recipients: ['BD'],
@@ -43,11 +43,9 @@ describe('relaying while the hub is unreachable', () => {
         grantedBy: 'officer',
       },
     };
-    const response = await createNodeApp(node.services).request('/v1/reports', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(report),
-    });
+    const station = await node.unit({ type: 'police_station', country: 'NP' });
+    const { token } = await node.user('police_officer', station.id);
+    const response = await node.request(token, 'POST', '/v1/reports', report);
     const { publication } = (await response.json()) as { publication: { envelopeId: string } };
 
     const before = Date.now();

@@ -1,9 +1,10 @@
 // Test fixture: a node home in a temporary directory (identity, certificate from a throwaway
-// CA, signing and encryption keys), and services over PGlite or a fresh PostgreSQL database.
+// CA, signing and encryption keys), services over PGlite or a fresh PostgreSQL database, and
+// helpers to make units, users and API tokens and to call the API as one of them.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PublicJwk } from '@khoj/contracts';
+import type { PublicJwk, UnitInput } from '@khoj/contracts';
 import {
   createCsr,
   createIssuingCa,
@@ -15,9 +16,15 @@ import {
   writePrivateJwk,
   writePublicFile,
 } from '@khoj/pki';
+import { createToken, createUser } from '../access/accounts.ts';
+import { type Action, permissionsOf, type Role } from '../access/permissions.ts';
+import { createNodeApp } from '../app.ts';
 import { federationMembers } from '../db/schema/index.ts';
+import { insertUnit } from '../directory/units.store.ts';
 import { nodePaths } from '../home.ts';
 import { createNodeServices, type NodeServices } from '../services.ts';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
 
 export async function createTestNode(nodeId: string, databaseUrl?: string) {
   const dir = await mkdtemp(join(tmpdir(), 'khoj-node-test-'));
@@ -50,8 +57,12 @@ export async function createTestNode(nodeId: string, databaseUrl?: string) {
     },
     { log: () => undefined },
   );
-  return {
+  const app = createNodeApp(services);
+  let counter = 0;
+
+  const node = {
     services,
+    app,
     /** Put members into the node's copy of the federation directory, as a refresh would. */
     async addMembers(...nodeIds: string[]) {
       for (const memberId of nodeIds) {
@@ -65,9 +76,57 @@ export async function createTestNode(nodeId: string, databaseUrl?: string) {
         });
       }
     },
+    async unit(input: Partial<UnitInput> & Pick<UnitInput, 'type'>) {
+      return insertUnit(services.db, {
+        name: `${input.type} ${++counter}`,
+        country: 'IN',
+        state: 'WB',
+        district: 'Nadia',
+        phones: [],
+        emails: [],
+        active: true,
+        ...input,
+      });
+    },
+    /** A user of `role` at `unitId`, and an API token for them with all the role's permissions. */
+    async user(role: Role, unitId: string, options: { scopes?: Action[]; expiresAt?: Date } = {}) {
+      const username = `${role.replaceAll('_', '.')}.${++counter}`;
+      const user = await createUser(
+        services.db,
+        { username, displayName: username, role, unitId, password: TEST_PASSWORD },
+        'test',
+      );
+      const scopes = options.scopes ?? permissionsOf(role);
+      const { token, id } = await createToken(
+        services.db,
+        { username, name: 'test', scopes, expiresAt: options.expiresAt ?? new Date(Date.now() + 86_400_000) },
+        'test',
+      );
+      return { user, token, tokenId: id, username };
+    },
+    /** Calls the API in-process as the holder of `token` (or anonymously). */
+    request(
+      token: string | undefined,
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) {
+      return app.request(path, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    },
     async cleanup() {
       await services.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return node;
 }
+export type TestNode = Awaited<ReturnType<typeof createTestNode>>;

@@ -8,6 +8,7 @@ import { initFederation } from '../federation/init.ts';
 import { federationLayout } from '../federation/layout.ts';
 import { createNode } from '../federation/node-create.ts';
 import { type ServiceProcess, startHubProcess, startNodeProcess } from '../run/services.ts';
+import { demoTokenPath, ensureDemoAccount } from './demo-accounts.ts';
 
 export const DEMO_NODES = [
   { nodeId: 'IN-WB', displayName: 'West Bengal, India' },
@@ -36,10 +37,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     );
     await initFederation(options.home, { name: 'khoj demo federation' });
   } else print(`Reusing the federation in ${layout.root}`);
+  const tokens: Record<string, string> = {};
   for (const node of DEMO_NODES) {
     if (!existsSync(layout.node(node.nodeId).identity))
       await createNode(options.home, node.nodeId, { ...node, hubUrl });
+    tokens[node.nodeId] = await ensureDemoAccount(options.home, node.nodeId);
   }
+  const tokenOf = (nodeId: string) => tokens[nodeId] ?? '';
 
   const services: ServiceProcess[] = [];
   // Nodes first, so that none of them sees its hub vanish.
@@ -60,22 +64,29 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const nodeUrl = (nodeId: string) =>
       nodes[DEMO_NODES.findIndex((node) => node.nodeId === nodeId)]?.url ?? '';
 
-    const created = await publishMissingChild(nodeUrl('NP'));
+    const created = await publishMissingChild(nodeUrl('NP'), tokenOf('NP'));
     print(
       `NP registered missing child ${created.report.caseId} and published it to ${created.publication?.recipients.join(', ')}`,
     );
     for (const receiver of ['IN-WB', 'BD']) {
-      const arrived = await waitForSummary(nodeUrl(receiver), created.report.caseId, 60_000);
+      const arrived = await waitForSummary(
+        nodeUrl(receiver),
+        created.report.caseId,
+        60_000,
+        tokenOf(receiver),
+      );
       print(
         `  arrived at ${receiver}: ${arrived.summary.child.name} (${arrived.fields} tier, for ${arrived.purposes.join(', ')}), verified and decrypted`,
       );
     }
     print(`hub    ${services[0]?.url}  (mutual TLS)`);
     for (const node of DEMO_NODES) {
-      print(
-        `${node.nodeId.padEnd(6)} ${nodeUrl(node.nodeId)}  ${node.displayName}  (try ${nodeUrl(node.nodeId)}/v1/foreign-summaries)`,
-      );
+      print(`${node.nodeId.padEnd(6)} ${nodeUrl(node.nodeId)}  ${node.displayName}`);
     }
+    const tokenFile = demoTokenPath(options.home, 'IN-WB');
+    print(
+      `Try: curl -H "Authorization: Bearer $(cat ${tokenFile})" ${nodeUrl('IN-WB')}/v1/foreign-summaries`,
+    );
     print(`The federation is ready (${((Date.now() - started) / 1000).toFixed(1)} s). Press Ctrl-C to stop.`);
     if (options.exitWhenReady) return;
     await new Promise<void>((resolve) => {
@@ -89,7 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
 }
 
-async function publishMissingChild(nodeUrl: string): Promise<CreatedReport> {
+async function publishMissingChild(nodeUrl: string, token: string): Promise<CreatedReport> {
   const now = new Date();
   const report: ReportInput = {
     kind: 'missing',
@@ -106,6 +117,11 @@ async function publishMissingChild(nodeUrl: string): Promise<CreatedReport> {
       district: 'Sindhupalchok',
       description: 'Last seen at the Melamchi bus park',
     },
+    missing: {
+      firNumber: 'SPC-2026-0412',
+      circumstances: 'Left for school and did not return; seen with a stranger at the bus park.',
+      guardians: [{ name: 'मीना तामाङ', relation: 'mother', phones: ['+977 980 000 0000'] }],
+    },
     eventDate: new Date(now.getTime() - 3 * 86_400_000).toISOString().slice(0, 10),
     consent: {
       purposes: ['reunification'],
@@ -118,7 +134,7 @@ async function publishMissingChild(nodeUrl: string): Promise<CreatedReport> {
   };
   const response = await fetch(`${nodeUrl}/v1/reports`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(report),
   });
   if (response.status !== 201)
@@ -130,10 +146,14 @@ export async function waitForSummary(
   nodeUrl: string,
   caseId: string,
   timeoutMs: number,
+  token: string,
 ): Promise<ForeignSummary> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const response = await fetch(`${nodeUrl}/v1/foreign-summaries`);
+    const response = await fetch(`${nodeUrl}/v1/foreign-summaries`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw new Error(`${nodeUrl} answered ${response.status}: ${await response.text()}`);
     const { summaries } = (await response.json()) as { summaries: ForeignSummary[] };
     const found = summaries.find((summary) => summary.summary.caseId === caseId);
     if (found) return found;

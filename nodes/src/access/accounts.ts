@@ -1,0 +1,253 @@
+// Users, sessions and API tokens in the database: creating and disabling users, signing in
+// with lockout, issuing and revoking tokens, and turning a presented secret into an Actor.
+import { ApiError, type Database, newId } from '@khoj/platform';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { appendAudit } from '../audit/audit.store.ts';
+import type * as schema from '../db/schema/index.ts';
+import { apiTokens, sessions, type UnitRow, type UserRow, units, users } from '../db/schema/index.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { type Action, type Actor, mayAttempt, type Role } from './permissions.ts';
+import { digestSecret, newSecret } from './secrets.ts';
+
+type NodeDb = Database<typeof schema>;
+
+/** Failed sign-ins before the account locks, and for how long, minutes. */
+export const LOCKOUT_AFTER = 5;
+export const LOCKOUT_MINUTES = 15;
+export const SESSION_HOURS = 12;
+
+export function toActor(user: UserRow, unit: UnitRow, tokenScopes?: Action[]): Actor {
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    unitId: unit.id,
+    unit: { country: unit.country, state: unit.state, district: unit.district },
+    ...(tokenScopes ? { tokenScopes } : {}),
+  };
+}
+
+export async function createUser(
+  db: NodeDb,
+  input: { username: string; displayName: string; role: Role; unitId: string; password: string },
+  by: string,
+): Promise<UserRow> {
+  if (input.password.length < MIN_PASSWORD_LENGTH) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      `the password must have at least ${MIN_PASSWORD_LENGTH} characters`,
+    );
+  }
+  if (!/^[a-z0-9._-]{3,64}$/.test(input.username)) {
+    throw new ApiError(
+      'VALIDATION_FAILED',
+      'a username is 3–64 lowercase letters, digits, dots, dashes or underscores',
+    );
+  }
+  const [unit] = await db.select().from(units).where(eq(units.id, input.unitId));
+  if (!unit) throw new ApiError('UNIT_NOT_FOUND', `no unit ${input.unitId}`);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
+    if (taken) throw new ApiError('VALIDATION_FAILED', `the username ${input.username} is taken`);
+    const [user] = await tx
+      .insert(users)
+      .values({
+        id: newId('user'),
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        unitId: unit.id,
+        passwordHash,
+      })
+      .returning();
+    if (!user) throw new Error('insert returned no row');
+    await appendAudit(tx, {
+      actorId: by,
+      action: 'user.create',
+      recordType: 'user',
+      recordId: user.id,
+      reason: `role ${input.role}`,
+    });
+    return user;
+  });
+}
+
+export async function disableUser(db: NodeDb, username: string, by: string, reason: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ disabledAt: new Date() })
+      .where(eq(users.username, username))
+      .returning();
+    if (!user) throw new ApiError('NOT_FOUND', `no user ${username}`);
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    await appendAudit(tx, {
+      actorId: by,
+      action: 'user.disable',
+      recordType: 'user',
+      recordId: user.id,
+      reason,
+    });
+  });
+}
+
+export type SignInResult =
+  | { ok: true; actor: Actor; user: UserRow; secret: string; csrfToken: string; expiresAt: Date }
+  | { ok: false; code: 'UNAUTHENTICATED' | 'ACCOUNT_LOCKED' };
+
+export async function signIn(
+  db: NodeDb,
+  username: string,
+  password: string,
+  now: Date,
+): Promise<SignInResult> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .innerJoin(units, eq(units.id, users.unitId))
+    .where(eq(users.username, username));
+  if (!row || row.users.disabledAt) {
+    // Spend the same time as a real check, so response times do not reveal which names exist.
+    await verifyPassword(password, DUMMY_HASH);
+    return { ok: false, code: 'UNAUTHENTICATED' };
+  }
+  const user = row.users;
+  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, code: 'ACCOUNT_LOCKED' };
+  if (!(await verifyPassword(password, user.passwordHash))) {
+    const failures = user.failedSignIns + 1;
+    const locks = failures >= LOCKOUT_AFTER;
+    await db.transaction(async (tx) => {
+      await tx
+        .update(users)
+        .set({
+          failedSignIns: locks ? 0 : failures,
+          lockedUntil: locks ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null,
+        })
+        .where(eq(users.id, user.id));
+      await appendAudit(tx, {
+        at: now,
+        actorId: user.id,
+        unitId: user.unitId,
+        action: locks ? 'auth.locked' : 'auth.sign_in_failed',
+        recordType: 'user',
+        recordId: user.id,
+      });
+    });
+    return { ok: false, code: locks ? 'ACCOUNT_LOCKED' : 'UNAUTHENTICATED' };
+  }
+  const secret = newSecret();
+  const csrfToken = newSecret();
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, user.id));
+    await tx
+      .insert(sessions)
+      .values({ secretDigest: digestSecret(secret), userId: user.id, csrfToken, expiresAt, createdAt: now });
+    await appendAudit(tx, {
+      at: now,
+      actorId: user.id,
+      unitId: user.unitId,
+      action: 'auth.sign_in',
+      recordType: 'user',
+      recordId: user.id,
+    });
+  });
+  return { ok: true, actor: toActor(user, row.units), user, secret, csrfToken, expiresAt };
+}
+
+export async function signOut(db: NodeDb, secret: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.secretDigest, digestSecret(secret)));
+}
+
+/** The actor behind a session cookie, with the CSRF token its unsafe requests must carry. */
+export async function actorForSession(db: NodeDb, secret: string, now: Date) {
+  const [row] = await db
+    .select()
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .innerJoin(units, eq(units.id, users.unitId))
+    .where(
+      and(
+        eq(sessions.secretDigest, digestSecret(secret)),
+        gt(sessions.expiresAt, now),
+        isNull(users.disabledAt),
+      ),
+    );
+  return row
+    ? { actor: toActor(row.users, row.units), user: row.users, csrfToken: row.sessions.csrfToken }
+    : undefined;
+}
+
+export const TOKEN_PREFIX = 'khoj_';
+
+export async function createToken(
+  db: NodeDb,
+  input: { username: string; name: string; scopes: Action[]; expiresAt: Date },
+  by: string,
+): Promise<{ id: string; token: string }> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .innerJoin(units, eq(units.id, users.unitId))
+    .where(eq(users.username, input.username));
+  if (!row) throw new ApiError('NOT_FOUND', `no user ${input.username}`);
+  const actor = toActor(row.users, row.units);
+  const beyond = input.scopes.filter((scope) => !mayAttempt(actor, scope));
+  if (beyond.length)
+    throw new ApiError('FORBIDDEN', `${input.username} (${actor.role}) may not: ${beyond.join(', ')}`);
+  const secret = newSecret();
+  const id = newId('tok');
+  await db.transaction(async (tx) => {
+    await tx.insert(apiTokens).values({
+      id,
+      secretDigest: digestSecret(secret),
+      name: input.name,
+      userId: row.users.id,
+      scopes: input.scopes,
+      expiresAt: input.expiresAt,
+    });
+    await appendAudit(tx, {
+      actorId: by,
+      action: 'token.create',
+      recordType: 'api_token',
+      recordId: id,
+      reason: input.scopes.join(' '),
+    });
+  });
+  return { id, token: `${TOKEN_PREFIX}${secret}` };
+}
+
+export async function revokeToken(db: NodeDb, id: string, by: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [token] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(eq(apiTokens.id, id))
+      .returning();
+    if (!token) throw new ApiError('NOT_FOUND', `no token ${id}`);
+    await appendAudit(tx, { actorId: by, action: 'token.revoke', recordType: 'api_token', recordId: id });
+  });
+}
+
+/** The actor behind an API token, or why there is none. */
+export async function actorForToken(
+  db: NodeDb,
+  token: string,
+  now: Date,
+): Promise<Actor | 'expired' | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX)) return undefined;
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .innerJoin(units, eq(units.id, users.unitId))
+    .where(eq(apiTokens.secretDigest, digestSecret(token.slice(TOKEN_PREFIX.length))));
+  if (!row || row.api_tokens.revokedAt || row.users.disabledAt) return undefined;
+  if (row.api_tokens.expiresAt <= now) return 'expired';
+  return toActor(row.users, row.units, row.api_tokens.scopes);
+}
+
+/** A valid hash of a random password: what an unknown username is checked against. */
+const DUMMY_HASH = await hashPassword(newSecret());

@@ -1,0 +1,41 @@
+// Publishing a case version: when its consent allows sharing and it is verified, the summary is
+// sealed for the member nodes its consent names and written to the outbox — inside the caller's
+// transaction, so that the case change and its envelope commit or fail together.
+import type { Envelope } from '@khoj/contracts';
+import { currentTraceparent } from '@khoj/platform';
+import { toSummary } from '../cases/report.ts';
+import type { CaseRow } from '../db/schema/index.ts';
+import type { NodeServices } from '../services.ts';
+import { enqueueEnvelope } from './outbox.store.ts';
+import { sealCaseSummary } from './seal.ts';
+
+type Executor = Parameters<typeof enqueueEnvelope>[0] &
+  NonNullable<Parameters<NodeServices['directory']['resolveRecipients']>[2]>;
+
+export async function publishCaseVersion(
+  tx: Executor,
+  services: NodeServices,
+  row: CaseRow,
+): Promise<Envelope | null> {
+  if (!row.consent || row.verification !== 'verified') return null;
+  // Read through the transaction: on PGlite a second query outside it would wait forever.
+  const recipients = await services.directory.resolveRecipients(
+    row.consent.recipients,
+    services.identity.nodeId,
+    tx,
+  );
+  if (recipients.length === 0) return null;
+  const envelope = await sealCaseSummary({
+    summary: toSummary(row, services.identity.nodeId),
+    scope: row.consent,
+    recipients,
+    signingKey: services.keys.signing,
+    now: services.clock(),
+  });
+  await enqueueEnvelope(tx, envelope, row.id, currentTraceparent());
+  return envelope;
+}
+
+export function publicationOf(envelope: Envelope | null) {
+  return envelope ? { envelopeId: envelope.id, recipients: envelope.recipients } : null;
+}
