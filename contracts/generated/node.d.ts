@@ -170,6 +170,193 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/reports/missing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A citizen reports a missing child; the local police verify it before anything else */
+        post: operations["submitPublicMissingReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/sightings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A citizen reports a child seen alone or in distress, with an optional photo */
+        post: operations["submitPublicSighting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/intake/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Citizen reports awaiting the officer's unit, oldest first */
+        get: operations["listIntakeQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/intake/{caseId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The report checks out: the case becomes verified (and is published if its consent allows) */
+        post: operations["acceptIntake"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/intake/{caseId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The report is false, a duplicate or unworkable: the case is closed with the reason */
+        post: operations["rejectIntake"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/intake/{caseId}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sighting's photo, for the verifying officer only (never public) */
+        get: operations["getIntakePhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the public notices of missing and found children, most recent first */
+        get: operations["searchPublicNotices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/public/notices/{noticeId}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo a notice shows, while the notice is published */
+        get: operations["getPublicNoticePhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{caseId}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listCasePhotos"];
+        put?: never;
+        /** Attach a photo (JPEG, PNG or WebP, at most 2 MiB) to a case; the same image twice is kept once */
+        post: operations["addCasePhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{caseId}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The photo itself, with the type its bytes have; ETag is its SHA-256 */
+        get: operations["getCasePhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts by kind, status, district and month; match and reunion rates and times; children in care */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/foreign-summaries": {
         parameters: {
             query?: never;
@@ -231,7 +418,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -439,6 +626,199 @@ export interface components {
             emails: string[];
             /** @default true */
             active: boolean;
+        };
+        CitizenReceipt: {
+            /** @example IN-WB-7K3M-9QXA */
+            reference: string;
+        };
+        PublicMissingReportInput: {
+            reporter: components["schemas"]["CitizenContact"];
+            child: components["schemas"]["ChildRecord"];
+            place: components["schemas"]["CitizenPlace"];
+            /** Format: date */
+            lastSeenOn: string;
+            description?: string;
+        };
+        CitizenContact: {
+            name: string;
+            phone: string;
+            relation?: string;
+        };
+        CitizenPlace: {
+            country: string;
+            state?: string;
+            district: string;
+            description?: string;
+            location?: components["schemas"]["GeoPoint"];
+        };
+        GeoPoint: {
+            lat: number;
+            lon: number;
+        };
+        PublicSightingInput: {
+            reporter: {
+                name: string;
+                phone: string;
+            };
+            child: {
+                name?: string;
+                aliases?: string[];
+                sex: components["schemas"]["Sex"];
+                age: components["schemas"]["Age"];
+                heightCm?: number;
+                /** @enum {string} */
+                build?: "slim" | "medium" | "heavy";
+                complexion?: string;
+                identifyingMarks?: string[];
+                languages?: string[];
+            };
+            place: components["schemas"]["CitizenPlace"];
+            /** Format: date */
+            seenOn: string;
+            description?: string;
+            photo?: components["schemas"]["SightingPhoto"];
+        };
+        SightingPhoto: {
+            data: string;
+            fileName?: string;
+            contentType?: string;
+        };
+        IntakeQueue: {
+            items: components["schemas"]["IntakeItem"][];
+        };
+        IntakeItem: {
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string;
+            reference: string;
+            /** @enum {string} */
+            source: "missing_report" | "sighting";
+            /** Format: date-time */
+            submittedAt: string;
+            reporter: {
+                name: string;
+                phone: string;
+                relation: string | null;
+            };
+            description: string | null;
+            location: components["schemas"]["GeoPoint"] & (Record<string, never> | null);
+            /** @description Fetch it from /v1/intake/{caseId}/photo */
+            photo: {
+                mime: string;
+                sizeBytes: number;
+                sha256: string;
+            } | null;
+            report: components["schemas"]["Report"];
+        };
+        AcceptIntakeRequest: {
+            note?: string;
+        };
+        RejectIntakeRequest: {
+            reason: string;
+        };
+        PublicNoticeList: {
+            notices: components["schemas"]["PublicNotice"][];
+        };
+        PublicNotice: {
+            noticeId: string;
+            kind: components["schemas"]["CaseKind"];
+            firstName: string | null;
+            age: number | string;
+            sex: components["schemas"]["Sex"];
+            place: {
+                district: string | null;
+                state: string | null;
+                country: string;
+            };
+            /** Format: date */
+            date: string;
+            contact: {
+                unit: string;
+                phone: string | null;
+            };
+            /** @example /v1/public/notices/notice_3x9…/photo */
+            photoUrl: string | null;
+        };
+        CasePhoto: {
+            /** @example photo_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            photoId: string;
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string;
+            /** @enum {string} */
+            mime: "image/jpeg" | "image/png" | "image/webp";
+            sizeBytes: number;
+            sha256: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CasePhotoList: {
+            photos: components["schemas"]["CasePhoto"][];
+        };
+        Statistics: {
+            scope: {
+                /** @enum {string} */
+                level: "node" | "state" | "district" | "unit";
+                country: string | null;
+                state: string | null;
+                district: string | null;
+            };
+            period: {
+                /** Format: date */
+                from: string | null;
+                /** Format: date */
+                to: string | null;
+            };
+            /** Format: date-time */
+            generatedAt: string;
+            total: number;
+            byKind: {
+                missing: components["schemas"]["StatusCounts"];
+                found: components["schemas"]["StatusCounts"];
+            };
+            byDistrict: {
+                state: string | null;
+                district: string | null;
+                missing: number;
+                found: number;
+                total: number;
+            }[];
+            byMonth: {
+                month: string;
+                missing: number;
+                found: number;
+                total: number;
+            }[];
+            outcomes: {
+                missing: components["schemas"]["CaseOutcome"];
+                found: components["schemas"]["CaseOutcome"];
+            };
+            inCare: {
+                total: number;
+                byStatus: components["schemas"]["StatusCounts"];
+                byUnit: {
+                    unitId: string;
+                    name: string;
+                    total: number;
+                    byStatus: components["schemas"]["StatusCounts"];
+                }[];
+            };
+        };
+        StatusCounts: {
+            open: number;
+            under_review: number;
+            matched: number;
+            reunited: number;
+            transferred: number;
+            closed: number;
+        };
+        CaseOutcome: {
+            reports: number;
+            matched: number;
+            reunited: number;
+            matchedRate: number | null;
+            reunitedRate: number | null;
+            medianDaysToMatch: number | null;
+            medianDaysToReunion: number | null;
         };
         ForeignSummaryList: {
             summaries: components["schemas"]["ForeignSummary"][];
@@ -1268,6 +1648,769 @@ export interface operations {
             };
             /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submitPublicMissingReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicMissingReportInput"];
+            };
+        };
+        responses: {
+            /** @description Received for verification */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenReceipt"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (INTAKE_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submitPublicSighting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicSightingInput"];
+            };
+        };
+        responses: {
+            /** @description Received for verification */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CitizenReceipt"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (INTAKE_UNAVAILABLE) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listIntakeQueue: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Pending reports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeQueue"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    acceptIntake: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version being decided on, as "<n>" */
+                "if-match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AcceptIntakeRequest"];
+            };
+        };
+        responses: {
+            /** @description The verified version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedReport"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (VERSION_CONFLICT) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectIntake: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version being decided on, as "<n>" */
+                "if-match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectIntakeRequest"];
+            };
+        };
+        responses: {
+            /** @description The closed version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (VERSION_CONFLICT) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getIntakePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo, with the type its bytes have */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    searchPublicNotices: {
+        parameters: {
+            query?: {
+                q?: string;
+                kind?: components["schemas"]["CaseKind"];
+                district?: string;
+                sex?: components["schemas"]["Sex"];
+                ageFrom?: number | null;
+                ageTo?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Notices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicNoticeList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getPublicNoticePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                noticeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The photo, with the type its bytes have */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (RATE_LIMITED) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCasePhotos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePhotoList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addCasePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description This image was already on the case: the stored photo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePhoto"];
+                };
+            };
+            /** @description Stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePhoto"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCasePhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+                photoId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                district?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Figures for the reports inside your reach */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

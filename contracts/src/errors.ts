@@ -24,6 +24,8 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   HUB_UNAVAILABLE: 502,
+  /** The node cannot take citizen reports: no active police unit to verify them. */
+  INTAKE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -10,6 +10,9 @@ import { directoryRoutes } from './directory-api.ts';
 import { errorResponses } from './errors.ts';
 import { Health } from './hub-api.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
+import { intakeRoutes } from './intake-api.ts';
+import { photoRoutes } from './photos-api.ts';
+import { statisticsRoutes } from './stats-api.ts';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -74,6 +77,9 @@ export const nodeRoutes = [
   ...accessRoutes,
   ...caseRoutes,
   ...directoryRoutes,
+  ...intakeRoutes,
+  ...photoRoutes,
+  ...statisticsRoutes,
   foreignSummariesRoute,
   exchangeStatusRoute,
 ] as const;

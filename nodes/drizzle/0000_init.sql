@@ -24,6 +24,17 @@ CREATE TABLE "audit_log" (
 	"hash" text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "case_photos" (
+	"id" text PRIMARY KEY NOT NULL,
+	"case_id" text NOT NULL,
+	"sha256" text NOT NULL,
+	"mime" text NOT NULL,
+	"size_bytes" integer NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "case_progress" (
 	"id" text PRIMARY KEY NOT NULL,
 	"case_id" text NOT NULL,
@@ -66,6 +77,7 @@ CREATE TABLE "cases" (
 	"found" jsonb,
 	"public_notice" boolean DEFAULT false NOT NULL,
 	"consent" jsonb,
+	"external_ref" text,
 	"created_by" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -98,6 +110,42 @@ CREATE TABLE "inbox_log" (
 	"outcome" text NOT NULL,
 	"reason" text,
 	"received_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "intake_notices" (
+	"notice_id" text PRIMARY KEY NOT NULL,
+	"case_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "intake_notices_case_id_unique" UNIQUE("case_id")
+);
+--> statement-breakpoint
+CREATE TABLE "intake_photos" (
+	"case_id" text PRIMARY KEY NOT NULL,
+	"mime" text NOT NULL,
+	"size_bytes" integer NOT NULL,
+	"sha256" text NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	"declared_name" text,
+	"declared_type" text,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "intake_submissions" (
+	"case_id" text PRIMARY KEY NOT NULL,
+	"reference" text NOT NULL,
+	"source" text NOT NULL,
+	"reporter_name" text NOT NULL,
+	"reporter_phone" text NOT NULL,
+	"reporter_relation" text,
+	"description" text,
+	"lat" double precision,
+	"lon" double precision,
+	"submitted_at" timestamp with time zone NOT NULL,
+	"decision" text DEFAULT 'pending' NOT NULL,
+	"decided_by" text,
+	"decided_at" timestamp with time zone,
+	"decision_reason" text,
+	CONSTRAINT "intake_submissions_reference_unique" UNIQUE("reference")
 );
 --> statement-breakpoint
 CREATE TABLE "outbox" (
@@ -155,16 +203,23 @@ CREATE TABLE "users" (
 );
 --> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_photos" ADD CONSTRAINT "case_photos_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_progress" ADD CONSTRAINT "case_progress_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_owner_unit_id_units_id_fk" FOREIGN KEY ("owner_unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_placement_unit_id_units_id_fk" FOREIGN KEY ("placement_unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "intake_notices" ADD CONSTRAINT "intake_notices_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "intake_photos" ADD CONSTRAINT "intake_photos_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "intake_submissions" ADD CONSTRAINT "intake_submissions_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "users" ADD CONSTRAINT "users_unit_id_units_id_fk" FOREIGN KEY ("unit_id") REFERENCES "public"."units"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "case_photos_case_sha256" ON "case_photos" USING btree ("case_id","sha256");--> statement-breakpoint
 CREATE INDEX "case_progress_case" ON "case_progress" USING btree ("case_id","date");--> statement-breakpoint
 CREATE INDEX "cases_area" ON "cases" USING btree ("country","state","district","created_at");--> statement-breakpoint
 CREATE INDEX "cases_owner" ON "cases" USING btree ("owner_unit_id","created_at");--> statement-breakpoint
 CREATE INDEX "cases_placement" ON "cases" USING btree ("placement_unit_id");--> statement-breakpoint
 CREATE INDEX "cases_created" ON "cases" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "cases_search" ON "cases" USING gin ("search_terms");--> statement-breakpoint
+CREATE UNIQUE INDEX "cases_external_ref" ON "cases" USING btree ("owner_unit_id","external_ref");--> statement-breakpoint
+CREATE INDEX "intake_submissions_queue" ON "intake_submissions" USING btree ("decision","submitted_at");--> statement-breakpoint
 CREATE INDEX "outbox_due" ON "outbox" USING btree ("status","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "units_district" ON "units" USING btree ("country","state","district","type");

@@ -8,10 +8,17 @@ import { registerReportRoutes } from './cases/reports.routes.ts';
 import { registerUnitRoutes } from './directory/units.routes.ts';
 import type { NodeEnv } from './env.ts';
 import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
+import { registerIntakeRoutes } from './intake/intake.routes.ts';
+import { registerPhotoRoutes } from './photos/photos.routes.ts';
 import type { NodeServices } from './services.ts';
+import { registerStatisticsRoutes } from './statistics/statistics.routes.ts';
 
-/** Reports carry text only for now (photos come with case management). */
-const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * The largest body: a citizen's sighting with a photo of up to 2 MiB as base64 in JSON (about
+ * 2.7 MiB); case photos are raw bytes of up to 2 MiB (their route checks that). JSON routes would
+ * be better held to 256 KiB; that needs per-route limits in platform's createServiceApp.
+ */
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export function createNodeApp(services: NodeServices) {
   const app = createServiceApp<NodeEnv>({
@@ -27,6 +34,9 @@ export function createNodeApp(services: NodeServices) {
   registerReportRoutes(app, services);
   registerUnitRoutes(app, services);
   registerExchangeRoutes(app, services);
+  registerPhotoRoutes(app, services);
+  registerStatisticsRoutes(app, services);
+  registerIntakeRoutes(app, services);
   return app;
 }
 

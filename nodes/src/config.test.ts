@@ -13,7 +13,7 @@ describe('node configuration', () => {
     });
   });
 
-  it('refuses to listen beyond loopback until sign-in exists, naming the variable', () => {
+  it('refuses to listen beyond loopback (plain HTTP), naming the variable', () => {
     expect(() => readNodeConfig({ KHOJ_NODE_HOME: '/tmp/x', KHOJ_NODE_HOST: '0.0.0.0' })).toThrow(
       /KHOJ_NODE_HOST/,
     );

@@ -2,14 +2,20 @@
 import { readConfig } from '@khoj/platform';
 import { z } from 'zod';
 
-/** Until sign-in exists, the node API must not be reachable from other machines. */
+/**
+ * The node API speaks plain HTTP (session cookies, bearer tokens): it must not be reachable
+ * from other machines except through a TLS terminator in front of it.
+ */
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 const NodeEnv = z.object({
   KHOJ_NODE_HOME: z.string().min(1, 'the node home directory (made by `khoj node create`)'),
   KHOJ_NODE_HOST: z
     .string()
-    .regex(LOOPBACK, 'must be a loopback address until sign-in exists')
+    .regex(
+      LOOPBACK,
+      'must be a loopback address: the node API has no TLS of its own (put a TLS terminator in front)',
+    )
     .default('127.0.0.1'),
   KHOJ_NODE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Overrides the hub URL in node.json. */

@@ -4,9 +4,11 @@ export { createToken, createUser, disableUser, revokeToken } from './access/acco
 export { ROLES, type Role } from './access/permissions.ts';
 export { CLI_ACTOR, type NodeStore, openNodeStore } from './admin.ts';
 export { createNodeApp, nodeOpenApiFromApp } from './app.ts';
-export { verifyAuditChain } from './audit/audit.store.ts';
+export { appendAudit, verifyAuditChain } from './audit/audit.store.ts';
 export { type NodeConfig, readNodeConfig } from './config.ts';
-export { insertUnit } from './directory/units.store.ts';
+export { findUnit, insertUnit } from './directory/units.store.ts';
 export { NodeIdentity, nodePaths } from './home.ts';
+export { exportCases, importFile } from './interchange/import.ts';
+export { createProgress, detectFormat, type InterchangeFormat } from './interchange/index.ts';
 export { createNodeServices, type NodeServices } from './services.ts';
 export { startNodeWorkers } from './workers.ts';

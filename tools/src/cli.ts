@@ -1,6 +1,7 @@
 // The `khoj` command line.
 import { Command, InvalidArgumentError } from 'commander';
 import { registerAdminCommands } from './admin/commands.ts';
+import { registerInterchangeCommands } from './admin/interchange-commands.ts';
 import { runDemo } from './demo/demo.ts';
 import { initFederation } from './federation/init.ts';
 import { federationLayout } from './federation/layout.ts';
@@ -77,6 +78,7 @@ program
   });
 
 registerAdminCommands(program, home);
+registerInterchangeCommands(program, home);
 
 async function untilSignal(service: { stop(): Promise<void>; exited: Promise<unknown> }) {
   await new Promise<void>((resolve) => {

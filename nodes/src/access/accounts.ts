@@ -1,7 +1,7 @@
 // Users, sessions and API tokens in the database: creating and disabling users, signing in
 // with lockout, issuing and revoking tokens, and turning a presented secret into an Actor.
 import { ApiError, type Database, newId } from '@khoj/platform';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import type * as schema from '../db/schema/index.ts';
 import { apiTokens, sessions, type UnitRow, type UserRow, units, users } from '../db/schema/index.ts';
@@ -116,16 +116,20 @@ export async function signIn(
   const user = row.users;
   if (user.lockedUntil && user.lockedUntil > now) return { ok: false, code: 'ACCOUNT_LOCKED' };
   if (!(await verifyPassword(password, user.passwordHash))) {
-    const failures = user.failedSignIns + 1;
-    const locks = failures >= LOCKOUT_AFTER;
-    await db.transaction(async (tx) => {
-      await tx
+    // Counted in the database, so that guesses sent in parallel cannot all read the same count.
+    const locks = await db.transaction(async (tx) => {
+      const [counted] = await tx
         .update(users)
-        .set({
-          failedSignIns: locks ? 0 : failures,
-          lockedUntil: locks ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null,
-        })
-        .where(eq(users.id, user.id));
+        .set({ failedSignIns: sql`${users.failedSignIns} + 1` })
+        .where(eq(users.id, user.id))
+        .returning({ failures: users.failedSignIns });
+      const locks = (counted?.failures ?? 0) >= LOCKOUT_AFTER;
+      if (locks) {
+        await tx
+          .update(users)
+          .set({ failedSignIns: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) })
+          .where(eq(users.id, user.id));
+      }
       await appendAudit(tx, {
         at: now,
         actorId: user.id,
@@ -134,6 +138,7 @@ export async function signIn(
         recordType: 'user',
         recordId: user.id,
       });
+      return locks;
     });
     return { ok: false, code: locks ? 'ACCOUNT_LOCKED' : 'UNAUTHENTICATED' };
   }

@@ -3,6 +3,7 @@
 // chain); the entry commits or rolls back with the change it records.
 import type { Database } from '@khoj/platform';
 import { asc, desc, gt, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import type * as schema from '../db/schema/index.ts';
 import { auditLog } from '../db/schema/index.ts';
 import { type AuditFields, type ChainCheck, checkChain, entryHash, GENESIS_HASH } from './chain.ts';
@@ -21,7 +22,14 @@ export type AuditInput = Omit<AuditFields, 'at' | 'unitId' | 'reason' | 'request
   requestId?: string | null;
 };
 
-export async function appendAudit(tx: AuditExecutor, input: AuditInput): Promise<void> {
+/**
+ * Appends one entry. Given the transaction of the change it records, it commits with that change;
+ * given the database (an entry that records only a read), it opens a transaction of its own —
+ * the advisory lock only holds until the end of a transaction, so without one two concurrent
+ * appends could take the same sequence number.
+ */
+export async function appendAudit(tx: AuditExecutor | NodeDb, input: AuditInput): Promise<void> {
+  if (!(tx instanceof PgTransaction)) return (tx as NodeDb).transaction((own) => appendAudit(own, input));
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
   const [last] = await tx
     .select({ seq: auditLog.seq, hash: auditLog.hash })

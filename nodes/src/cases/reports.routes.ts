@@ -18,6 +18,7 @@ import type { Context } from 'hono';
 import { type Action, type Actor, mayActOnCase, readFilter } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.store.ts';
 import { type CaseRow, caseProgress, type NewCaseRow } from '../db/schema/index.ts';
+import { findUnit } from '../directory/units.store.ts';
 import type { NodeEnv } from '../env.ts';
 import { publicationOf, publishCaseVersion } from '../exchange/publish.ts';
 import type { NodeServices } from '../services.ts';
@@ -55,6 +56,17 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
     return row;
   }
 
+  /** A placement names an active CCI of this node. */
+  async function requireCci(unitId: string): Promise<void> {
+    const unit = await findUnit(services.db, unitId);
+    if (!unit?.active || unit.type !== 'cci') {
+      throw new ApiError(
+        'UNIT_NOT_FOUND',
+        `no active child care institution ${unitId} in this node's directory`,
+      );
+    }
+  }
+
   function expectedVersion(c: Context<NodeEnv>): number {
     const header = c.req.header('if-match');
     if (!header)
@@ -73,6 +85,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
     const now = services.clock();
     const placementUnitId =
       input.found?.placementUnitId ?? (actor.role === 'cci_staff' ? actor.unitId : undefined);
+    if (input.found?.placementUnitId) await requireCci(input.found.placementUnitId);
     const row: NewCaseRow = {
       id: newId('case'),
       kind: input.kind,
@@ -158,6 +171,12 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       throw new ApiError('VALIDATION_FAILED', 'a missing report has no `found` details');
     if (current.kind === 'found' && change.missing)
       throw new ApiError('VALIDATION_FAILED', 'a found report has no `missing` details');
+    if (change.found?.placementUnitId) await requireCci(change.found.placementUnitId);
+    // The column the access rules read follows the placement (a child moved to another CCI).
+    const placement =
+      change.found !== undefined
+        ? { placementUnitId: change.found.placementUnitId ?? current.placementUnitId }
+        : {};
     const now = services.clock();
     const { updated, envelope } = await services.db.transaction(async (tx) => {
       const updated = await updateCase(tx, caseId, version, {
@@ -170,6 +189,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
         eventDate: change.eventDate ?? current.eventDate,
         missing,
         found: change.found ?? current.found,
+        ...placement,
         ...(change.publicNotice !== undefined ? { publicNotice: change.publicNotice } : {}),
         ...(change.consent ? { consent: grantConsent(change.consent, now) } : {}),
         updatedAt: now,

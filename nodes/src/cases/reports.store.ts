@@ -1,6 +1,6 @@
 // Queries over cases, their versions and progress entries.
 import type { Database } from '@khoj/platform';
-import { and, arrayContains, asc, desc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { ReadFilter } from '../access/permissions.ts';
 import type * as schema from '../db/schema/index.ts';
 import { type CaseRow, caseProgress, cases, caseVersions, type NewCaseRow } from '../db/schema/index.ts';
@@ -94,11 +94,9 @@ export async function listCases(
   }
   if (query.term) conditions.push(arrayContains(cases.searchTerms, [query.term.toLocaleLowerCase()]));
   if (query.after) {
+    // A row comparison, so that the (created_at, id) ordering indexes serve the next page.
     conditions.push(
-      or(
-        lt(cases.createdAt, query.after.createdAt),
-        and(eq(cases.createdAt, query.after.createdAt), lt(cases.id, query.after.id)),
-      ),
+      sql`(${cases.createdAt}, ${cases.id}) < (${query.after.createdAt.toISOString()}::timestamptz, ${query.after.id})`,
     );
   }
   return db

@@ -3,7 +3,7 @@
 // case_versions. Jurisdiction columns are copied out of `place` so that lists filter on indexes.
 import type { ChildRecord, ConsentScope } from '@khoj/contracts';
 import type { InferSelectModel } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import { units } from './units.ts';
 
@@ -52,6 +52,8 @@ export const cases = pgTable(
     found: jsonb('found').$type<FoundValue>(),
     publicNotice: boolean('public_notice').notNull().default(false),
     consent: jsonb('consent').$type<ConsentScope>(),
+    /** The reporter's own reference for an imported report: re-importing it changes nothing. */
+    externalRef: text('external_ref'),
     createdBy: text('created_by').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
@@ -62,6 +64,7 @@ export const cases = pgTable(
     index('cases_placement').on(table.placementUnitId),
     index('cases_created').on(table.createdAt, table.id),
     index('cases_search').using('gin', table.searchTerms),
+    uniqueIndex('cases_external_ref').on(table.ownerUnitId, table.externalRef),
   ],
 );
 export type CaseRow = InferSelectModel<typeof cases>;
