@@ -7,6 +7,7 @@ export { createNodeApp, nodeOpenApiFromApp } from './app.ts';
 export { appendAudit, verifyAuditChain } from './audit/audit.store.ts';
 export { type NodeConfig, readNodeConfig } from './config.ts';
 export { findUnit, insertUnit } from './directory/units.store.ts';
+export { importUnits, UNIT_COLUMNS } from './directory/units-csv.ts';
 export { NodeIdentity, nodePaths } from './home.ts';
 export { exportCases, importFile } from './interchange/import.ts';
 export { createProgress, detectFormat, type InterchangeFormat } from './interchange/index.ts';

@@ -15,17 +15,17 @@ import {
 } from '@khoj/contracts';
 import { ApiError, newId } from '@khoj/platform';
 import type { Context } from 'hono';
-import { type Action, type Actor, mayActOnCase, readFilter } from '../access/permissions.ts';
+import { type Action, type Actor, readFilter } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.store.ts';
 import { type CaseRow, caseProgress, type NewCaseRow } from '../db/schema/index.ts';
 import { findUnit } from '../directory/units.store.ts';
 import type { NodeEnv } from '../env.ts';
 import { publicationOf, publishCaseVersion } from '../exchange/publish.ts';
 import type { NodeServices } from '../services.ts';
+import { caseAudit, caseFor as loadCase } from './case-access.ts';
 import { checkTransition } from './lifecycle.ts';
-import { caseScope, grantConsent, searchTermsFor, toReport, versionFromIfMatch } from './report.ts';
+import { grantConsent, searchTermsFor, toReport, versionFromIfMatch } from './report.ts';
 import {
-  findCase,
   insertCase,
   listCases,
   listProgress,
@@ -35,26 +35,10 @@ import {
 } from './reports.store.ts';
 
 export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
-  const audit = (c: Context<NodeEnv>, action: string, recordId: string, reason?: string | null) => ({
-    actorId: c.get('actor').userId,
-    unitId: c.get('actor').unitId,
-    action,
-    recordType: 'case',
-    recordId,
-    reason: reason ?? null,
-    requestId: c.get('requestId'),
-    at: services.clock(),
-  });
+  const audit = (c: Context<NodeEnv>, action: string, recordId: string, reason?: string | null) =>
+    caseAudit(c, services, action, recordId, reason);
 
-  /** The case, if the actor may read it (else 404) and do `action` to it (else 403). */
-  async function caseFor(actor: Actor, caseId: string, action: Action): Promise<CaseRow> {
-    const row = await findCase(services.db, caseId);
-    if (!row || !mayActOnCase(actor, 'case.read', caseScope(row)))
-      throw new ApiError('CASE_NOT_FOUND', `no case ${caseId}`);
-    if (!mayActOnCase(actor, action, caseScope(row)))
-      throw new ApiError('FORBIDDEN', `you may not ${action} case ${caseId}`);
-    return row;
-  }
+  const caseFor = (actor: Actor, caseId: string, action: Action) => loadCase(services, actor, caseId, action);
 
   /** A placement names an active CCI of this node. */
   async function requireCci(unitId: string): Promise<void> {

@@ -9,6 +9,7 @@ import { ApiError } from '@khoj/platform';
 import type { Context } from 'hono';
 import { type Actor, mayActOnCase, reachOf } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.store.ts';
+import { caseAudit } from '../cases/case-access.ts';
 import { checkTransition } from '../cases/lifecycle.ts';
 import { caseScope, toReport, versionFromIfMatch } from '../cases/report.ts';
 import { findCase, recordVersion, updateCase } from '../cases/reports.store.ts';
@@ -19,16 +20,8 @@ import type { NodeServices } from '../services.ts';
 import { decideSubmission, findPhoto, findSubmission, listQueue, type QueueScope } from './intake.store.ts';
 
 export function registerQueueRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
-  const audit = (c: Context<NodeEnv>, action: string, recordId: string, reason?: string | null) => ({
-    actorId: c.get('actor').userId,
-    unitId: c.get('actor').unitId,
-    action,
-    recordType: 'case',
-    recordId,
-    reason: reason ?? null,
-    requestId: c.get('requestId'),
-    at: services.clock(),
-  });
+  const audit = (c: Context<NodeEnv>, action: string, recordId: string, reason?: string | null) =>
+    caseAudit(c, services, action, recordId, reason);
 
   /** The citizen report behind `caseId`, if the actor may see it (404) and verify it (403). */
   async function reportFor(actor: Actor, caseId: string) {

@@ -16,11 +16,9 @@ import {
 import { ApiError, errorResponse, newId } from '@khoj/platform';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { type Action, type Actor, mayActOnCase } from '../access/permissions.ts';
+import type { Action, Actor } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.store.ts';
-import { caseScope } from '../cases/report.ts';
-import { findCase } from '../cases/reports.store.ts';
-import type { CaseRow } from '../db/schema/index.ts';
+import { caseAudit, caseFor as loadCase } from '../cases/case-access.ts';
 import type { NodeEnv } from '../env.ts';
 import type { NodeServices } from '../services.ts';
 import { detectImageType } from './image-type.ts';
@@ -35,26 +33,10 @@ const NOT_AN_ACCEPTED_IMAGE: ErrorCode = 'VALIDATION_FAILED';
 const ACCEPTED = 'a JPEG, PNG or WebP image';
 
 export function registerPhotoRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
-  const audit = (c: Context<NodeEnv>, action: string, caseId: string, reason: string) => ({
-    actorId: c.get('actor').userId,
-    unitId: c.get('actor').unitId,
-    action,
-    recordType: 'case',
-    recordId: caseId,
-    reason,
-    requestId: c.get('requestId'),
-    at: services.clock(),
-  });
+  const audit = (c: Context<NodeEnv>, action: string, caseId: string, reason: string) =>
+    caseAudit(c, services, action, caseId, reason);
 
-  /** The case, if the actor may read it (else 404) and do `action` to it (else 403). */
-  async function caseFor(actor: Actor, caseId: string, action: Action): Promise<CaseRow> {
-    const row = await findCase(services.db, caseId);
-    if (!row || !mayActOnCase(actor, 'case.read', caseScope(row)))
-      throw new ApiError('CASE_NOT_FOUND', `no case ${caseId}`);
-    if (!mayActOnCase(actor, action, caseScope(row)))
-      throw new ApiError('FORBIDDEN', `you may not ${action} case ${caseId}`);
-    return row;
-  }
+  const caseFor = (actor: Actor, caseId: string, action: Action) => loadCase(services, actor, caseId, action);
 
   // The photo limit, whatever the app-wide limit is (it may be raised for larger bodies elsewhere):
   // counted while the body streams in, so a larger one is never held in memory.

@@ -1,17 +1,20 @@
 // `khoj unit|user|token|audit …`: administration of a node's own store (directory units, users,
 // API tokens, the audit chain). Runs against the node's database — PostgreSQL when DATABASE_URL
 // is set, otherwise its embedded store, which needs the node stopped.
+import { createReadStream } from 'node:fs';
 import { PERMISSIONS, type Permission, ROLES, UNIT_TYPES } from '@khoj/contracts';
 import {
   CLI_ACTOR,
   createToken,
   createUser,
   disableUser,
+  importUnits,
   insertUnit,
   type NodeStore,
   openNodeStore,
   type Role,
   revokeToken,
+  UNIT_COLUMNS,
   verifyAuditChain,
 } from '@khoj/node';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -60,6 +63,23 @@ export function registerAdminCommands(program: Command, home: () => string): voi
         console.log(row.id);
       },
     );
+
+  unit
+    .command('import <nodeId> <file>')
+    .description(
+      `load units from a CSV file (columns: ${UNIT_COLUMNS.join(', ')}); loading again updates them`,
+    )
+    .action(async (nodeId: string, file: string) => {
+      const summary = await withStore(nodeId, (store) =>
+        importUnits(store.db, createReadStream(file), CLI_ACTOR),
+      );
+      for (const error of summary.errors)
+        console.error(`line ${error.line}: ${error.field}: ${error.reason}`);
+      console.log(
+        `${file}: ${summary.added} units added, ${summary.updated} updated, ${summary.invalid} invalid`,
+      );
+      if (summary.invalid > 0) process.exitCode = 3;
+    });
 
   const user = program.command('user').description("a node's users");
   user
