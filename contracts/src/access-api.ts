@@ -2,6 +2,7 @@
 // `x-khoj-permission` (visible in the OpenAPI document); the node refuses any route without one.
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses } from './errors.ts';
+import { jsonResponse } from './openapi-parts.ts';
 
 export const PERMISSIONS = [
   'case.read',
@@ -61,11 +62,6 @@ export const SignedIn = z
   })
   .openapi('SignedIn');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 export const signInRoute = createRoute({
   method: 'post',
   path: '/v1/auth/sign-in',
@@ -73,7 +69,7 @@ export const signInRoute = createRoute({
   [PERMISSION_KEY]: 'public',
   summary: 'Sign in with a password: sets the session cookie',
   request: { body: { required: true, content: { 'application/json': { schema: SignInRequest } } } },
-  responses: { 200: json(SignedIn, 'Signed in'), ...errorResponses(400, 401, 423, 429) },
+  responses: { 200: jsonResponse(SignedIn, 'Signed in'), ...errorResponses(400, 401, 423, 429) },
 });
 
 export const signOutRoute = createRoute({
@@ -89,7 +85,7 @@ export const currentUserRoute = createRoute({
   path: '/v1/auth/me',
   operationId: 'currentUser',
   [PERMISSION_KEY]: 'signed-in',
-  responses: { 200: json(CurrentUser, 'The signed-in user'), ...errorResponses(401) },
+  responses: { 200: jsonResponse(CurrentUser, 'The signed-in user'), ...errorResponses(401) },
 });
 
 export const accessRoutes = [signInRoute, signOutRoute, currentUserRoute] as const;

@@ -7,33 +7,22 @@ import { Age, CaseKind, Place, Sex } from './case-summary.ts';
 import { ConsentScope } from './consent.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId, EnvelopeId, NodeId } from './ids.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .transform((value) => value.normalize('NFC'));
+import { jsonResponse, trimmedText } from './openapi-parts.ts';
 
 /** The child as a report describes them; every field but sex and age may be unknown. */
 export const ChildRecord = z
   .object({
-    name: text(200).optional(),
+    name: trimmedText(200).optional(),
     /** Other names, pet names ("Bappa", "Kanchhi"), spellings in other scripts. */
-    aliases: z.array(text(200)).max(20).optional(),
+    aliases: z.array(trimmedText(200)).max(20).optional(),
     sex: Sex,
     dateOfBirth: z.iso.date().optional(),
     age: Age,
     heightCm: z.number().min(30).max(220).optional(),
     build: z.enum(['slim', 'medium', 'heavy']).optional(),
-    complexion: text(100).optional(),
+    complexion: trimmedText(100).optional(),
     /** Free text in any language: "mole on left cheek", "বাঁ গালে তিল". */
-    identifyingMarks: z.array(text(500)).max(20).optional(),
+    identifyingMarks: z.array(trimmedText(500)).max(20).optional(),
     languages: z
       .array(z.string().regex(/^[a-z]{2,3}$/))
       .max(10)
@@ -44,8 +33,8 @@ export type ChildRecord = z.infer<typeof ChildRecord>;
 
 export const Guardian = z
   .object({
-    name: text(200),
-    relation: text(50),
+    name: trimmedText(200),
+    relation: trimmedText(50),
     phones: z
       .array(z.string().regex(/^\+?[0-9 ()-]{5,20}$/))
       .max(5)
@@ -55,9 +44,9 @@ export const Guardian = z
 
 export const MissingDetails = z
   .object({
-    firNumber: text(50).optional(),
-    gdNumber: text(50).optional(),
-    circumstances: text(2000).optional(),
+    firNumber: trimmedText(50).optional(),
+    gdNumber: trimmedText(50).optional(),
+    circumstances: trimmedText(2000).optional(),
     guardians: z.array(Guardian).max(10).default([]),
   })
   .openapi('MissingDetails');
@@ -67,7 +56,7 @@ export const FoundDetails = z
   .object({
     foundBy: z.enum(FOUND_BY),
     rescuedFromTrafficking: z.boolean().default(false),
-    circumstances: text(2000).optional(),
+    circumstances: trimmedText(2000).optional(),
     /** The CCI the child is placed in: the case is then a child in care. */
     placementUnitId: z
       .string()
@@ -130,7 +119,7 @@ export type ReportInput = z.input<typeof ReportInput>;
 
 /** A change to a report: the fields given replace the stored ones. */
 export const ReportChange = ReportFields.partial()
-  .extend({ reason: text(500).optional() })
+  .extend({ reason: trimmedText(500).optional() })
   .refine((change) => Object.keys(change).some((key) => key !== 'reason'), 'nothing to change')
   .openapi('ReportChange');
 
@@ -173,7 +162,7 @@ export const createReportRoute = createRoute({
   summary: 'Register a missing or found child; publish it when its consent allows',
   request: { body: { required: true, content: { 'application/json': { schema: ReportInput } } } },
   responses: {
-    201: json(CreatedReport, 'Stored (and queued for the hub)'),
+    201: jsonResponse(CreatedReport, 'Stored (and queued for the hub)'),
     ...errorResponses(400, 401, 403, 413),
   },
 });
@@ -201,7 +190,7 @@ export const listReportsRoute = createRoute({
   [PERMISSION_KEY]: 'case.read',
   summary: 'Reports this user may see, newest first, filtered',
   request: { query: ReportListQuery },
-  responses: { 200: json(ReportPage, 'A page of reports'), ...errorResponses(400, 401, 403) },
+  responses: { 200: jsonResponse(ReportPage, 'A page of reports'), ...errorResponses(400, 401, 403) },
 });
 
 export const getReportRoute = createRoute({
@@ -210,7 +199,10 @@ export const getReportRoute = createRoute({
   operationId: 'getReport',
   [PERMISSION_KEY]: 'case.read',
   request: { params: CaseParams },
-  responses: { 200: json(Report, 'The report; ETag is its version'), ...errorResponses(400, 401, 403, 404) },
+  responses: {
+    200: jsonResponse(Report, 'The report; ETag is its version'),
+    ...errorResponses(400, 401, 403, 404),
+  },
 });
 
 export const updateReportRoute = createRoute({
@@ -224,13 +216,13 @@ export const updateReportRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: ReportChange } } },
   },
   responses: {
-    200: json(CreatedReport, 'The new version (published again when shared)'),
+    200: jsonResponse(CreatedReport, 'The new version (published again when shared)'),
     ...errorResponses(400, 401, 403, 404, 412, 428),
   },
 });
 
 export const TransitionRequest = z
-  .object({ to: CaseStatus, reason: text(500).optional() })
+  .object({ to: CaseStatus, reason: trimmedText(500).optional() })
   .openapi('TransitionRequest');
 
 export const transitionReportRoute = createRoute({
@@ -245,7 +237,10 @@ export const transitionReportRoute = createRoute({
     headers: IfMatch,
     body: { required: true, content: { 'application/json': { schema: TransitionRequest } } },
   },
-  responses: { 200: json(Report, 'The new version'), ...errorResponses(400, 401, 403, 404, 409, 412, 428) },
+  responses: {
+    200: jsonResponse(Report, 'The new version'),
+    ...errorResponses(400, 401, 403, 404, 409, 412, 428),
+  },
 });
 
 export const PROGRESS_TYPES = [
@@ -263,7 +258,7 @@ export const PROGRESS_TYPES = [
 ] as const;
 
 export const ProgressInput = z
-  .object({ type: z.enum(PROGRESS_TYPES), date: z.iso.date(), note: text(4000) })
+  .object({ type: z.enum(PROGRESS_TYPES), date: z.iso.date(), note: trimmedText(4000) })
   .openapi('ProgressInput');
 
 export const ProgressEntry = ProgressInput.extend({
@@ -284,7 +279,7 @@ export const addProgressRoute = createRoute({
     params: CaseParams,
     body: { required: true, content: { 'application/json': { schema: ProgressInput } } },
   },
-  responses: { 201: json(ProgressEntry, 'Recorded'), ...errorResponses(400, 401, 403, 404) },
+  responses: { 201: jsonResponse(ProgressEntry, 'Recorded'), ...errorResponses(400, 401, 403, 404) },
 });
 
 export const listProgressRoute = createRoute({
@@ -294,7 +289,7 @@ export const listProgressRoute = createRoute({
   [PERMISSION_KEY]: 'case.read',
   request: { params: CaseParams },
   responses: {
-    200: json(z.object({ entries: z.array(ProgressEntry) }).openapi('ProgressList'), 'Oldest first'),
+    200: jsonResponse(z.object({ entries: z.array(ProgressEntry) }).openapi('ProgressList'), 'Oldest first'),
     ...errorResponses(400, 401, 403, 404),
   },
 });
@@ -317,7 +312,7 @@ export const listVersionsRoute = createRoute({
   [PERMISSION_KEY]: 'case.read',
   request: { params: CaseParams },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({ versions: z.array(ReportVersion) }).openapi('ReportVersionList'),
       'Every version, oldest first',
     ),

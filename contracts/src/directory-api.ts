@@ -3,6 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PERMISSION_KEY } from './access-api.ts';
 import { errorResponses } from './errors.ts';
+import { jsonResponse } from './openapi-parts.ts';
 
 export const UNIT_TYPES = [
   'police_station',
@@ -43,11 +44,6 @@ export const Unit = UnitInput.extend({ id: z.string(), createdAt: z.iso.datetime
   'Unit',
 );
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 export const listUnitsRoute = createRoute({
   method: 'get',
   path: '/v1/units',
@@ -64,7 +60,7 @@ export const listUnitsRoute = createRoute({
     }),
   },
   responses: {
-    200: json(z.object({ units: z.array(Unit) }).openapi('UnitList'), 'Matching units'),
+    200: jsonResponse(z.object({ units: z.array(Unit) }).openapi('UnitList'), 'Matching units'),
     ...errorResponses(400, 401, 403),
   },
 });
@@ -75,7 +71,7 @@ export const createUnitRoute = createRoute({
   operationId: 'createUnit',
   [PERMISSION_KEY]: 'unit.manage',
   request: { body: { required: true, content: { 'application/json': { schema: UnitInput } } } },
-  responses: { 201: json(Unit, 'Created'), ...errorResponses(400, 401, 403, 404) },
+  responses: { 201: jsonResponse(Unit, 'Created'), ...errorResponses(400, 401, 403, 404) },
 });
 
 export const directoryRoutes = [listUnitsRoute, createUnitRoute] as const;

@@ -6,12 +6,9 @@ import { Envelope, Receipt } from './envelope.ts';
 import { errorResponses } from './errors.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
 import { PublicJwk } from './keys.ts';
+import { jsonResponse } from './openapi-parts.ts';
 
 const security = [{ mutualTLS: [] }];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 export const Health = z.object({ status: z.literal('ok'), service: z.string() }).openapi('Health');
 
@@ -20,7 +17,7 @@ export const hubHealthRoute = createRoute({
   path: '/healthz',
   operationId: 'hubHealth',
   security,
-  responses: { 200: json(Health, 'The hub is serving') },
+  responses: { 200: jsonResponse(Health, 'The hub is serving') },
 });
 
 export const submitEnvelopeRoute = createRoute({
@@ -31,8 +28,8 @@ export const submitEnvelopeRoute = createRoute({
   security,
   request: { body: { required: true, content: { 'application/json': { schema: Envelope } } } },
   responses: {
-    201: json(Receipt, 'Accepted and stored; the signed receipt is proof of submission'),
-    200: json(Receipt, 'A retry of an envelope already accepted; the same receipt'),
+    201: jsonResponse(Receipt, 'Accepted and stored; the signed receipt is proof of submission'),
+    200: jsonResponse(Receipt, 'A retry of an envelope already accepted; the same receipt'),
     ...errorResponses(400, 401, 403, 409, 413),
   },
 });
@@ -66,7 +63,10 @@ export const inboxRoute = createRoute({
   summary: "The calling node's envelopes not yet acknowledged, oldest first",
   security,
   request: { query: InboxQuery },
-  responses: { 200: json(Inbox, 'Pending deliveries (possibly none)'), ...errorResponses(400, 401, 403) },
+  responses: {
+    200: jsonResponse(Inbox, 'Pending deliveries (possibly none)'),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const AckRequest = z
@@ -81,7 +81,10 @@ export const ackInboxRoute = createRoute({
   summary: 'Acknowledge deliveries: they leave the inbox',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: AckRequest } } } },
-  responses: { 200: json(AckResult, 'Number of deliveries acknowledged'), ...errorResponses(400, 401, 403) },
+  responses: {
+    200: jsonResponse(AckResult, 'Number of deliveries acknowledged'),
+    ...errorResponses(400, 401, 403),
+  },
 });
 
 export const Member = z
@@ -103,7 +106,7 @@ export const membersRoute = createRoute({
   operationId: 'listMembers',
   summary: 'Federation members with their public keys',
   security,
-  responses: { 200: json(MemberList, 'Every registered node'), ...errorResponses(401, 403) },
+  responses: { 200: jsonResponse(MemberList, 'Every registered node'), ...errorResponses(401, 403) },
 });
 
 export const hubRoutes = [

@@ -9,18 +9,7 @@ import { CaseKind, Sex } from './case-summary.ts';
 import { ChildRecord, CreatedReport, Report } from './cases-api.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId } from './ids.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .transform((value) => value.normalize('NFC'));
+import { jsonResponse, trimmedText } from './openapi-parts.ts';
 
 const Binary = z.string().openapi({ format: 'binary' });
 const photoResponse = {
@@ -40,10 +29,10 @@ export const MAX_INTAKE_PHOTO_BYTES = 2 * 1024 * 1024;
 /** Who reported, so that the police can call back. Never shown publicly. */
 export const CitizenContact = z
   .object({
-    name: text(200),
+    name: trimmedText(200),
     phone: z.string().regex(/^\+?[0-9 ()-]{5,20}$/, 'a phone number such as +91 90000 00000'),
     /** The reporter's relation to the child ("mother", "neighbour"), if any. */
-    relation: text(50).optional(),
+    relation: trimmedText(50).optional(),
   })
   .openapi('CitizenContact');
 
@@ -55,10 +44,10 @@ export const GeoPoint = z
 export const CitizenPlace = z
   .object({
     country: z.string().regex(/^[A-Z]{2}$/),
-    state: text(100).optional(),
-    district: text(100),
+    state: trimmedText(100).optional(),
+    district: trimmedText(100),
     /** "Ranaghat railway station, platform 2". */
-    description: text(500).optional(),
+    description: trimmedText(500).optional(),
     location: GeoPoint.optional(),
   })
   .openapi('CitizenPlace');
@@ -71,7 +60,7 @@ export const PublicMissingReportInput = z
     /** YYYY-MM-DD, not in the future. */
     lastSeenOn: z.iso.date(),
     /** What happened, what the child wore, anything that helps. */
-    description: text(4000).optional(),
+    description: trimmedText(4000).optional(),
   })
   .openapi('PublicMissingReportInput');
 export type PublicMissingReportInput = z.input<typeof PublicMissingReportInput>;
@@ -97,7 +86,7 @@ export const PublicSightingInput = z
     place: CitizenPlace,
     /** YYYY-MM-DD, not in the future. */
     seenOn: z.iso.date(),
-    description: text(4000).optional(),
+    description: trimmedText(4000).optional(),
     photo: SightingPhoto.optional(),
   })
   .openapi('PublicSightingInput');
@@ -119,7 +108,7 @@ export const submitMissingReportRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: PublicMissingReportInput } } },
   },
   responses: {
-    202: json(CitizenReceipt, 'Received for verification'),
+    202: jsonResponse(CitizenReceipt, 'Received for verification'),
     ...errorResponses(400, 413, 429, 503),
   },
 });
@@ -132,7 +121,7 @@ export const submitSightingRoute = createRoute({
   summary: 'A citizen reports a child seen alone or in distress, with an optional photo',
   request: { body: { required: true, content: { 'application/json': { schema: PublicSightingInput } } } },
   responses: {
-    202: json(CitizenReceipt, 'Received for verification'),
+    202: jsonResponse(CitizenReceipt, 'Received for verification'),
     ...errorResponses(400, 413, 429, 503),
   },
 });
@@ -172,12 +161,14 @@ export const intakeQueueRoute = createRoute({
   summary: "Citizen reports awaiting the officer's unit, oldest first",
   request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
   responses: {
-    200: json(z.object({ items: z.array(IntakeItem) }).openapi('IntakeQueue'), 'Pending reports'),
+    200: jsonResponse(z.object({ items: z.array(IntakeItem) }).openapi('IntakeQueue'), 'Pending reports'),
     ...errorResponses(400, 401, 403),
   },
 });
 
-export const AcceptIntakeRequest = z.object({ note: text(500).optional() }).openapi('AcceptIntakeRequest');
+export const AcceptIntakeRequest = z
+  .object({ note: trimmedText(500).optional() })
+  .openapi('AcceptIntakeRequest');
 
 export const acceptIntakeRoute = createRoute({
   method: 'post',
@@ -191,12 +182,12 @@ export const acceptIntakeRoute = createRoute({
     body: { required: false, content: { 'application/json': { schema: AcceptIntakeRequest } } },
   },
   responses: {
-    200: json(CreatedReport, 'The verified version'),
+    200: jsonResponse(CreatedReport, 'The verified version'),
     ...errorResponses(400, 401, 403, 404, 409, 412, 428),
   },
 });
 
-export const RejectIntakeRequest = z.object({ reason: text(500) }).openapi('RejectIntakeRequest');
+export const RejectIntakeRequest = z.object({ reason: trimmedText(500) }).openapi('RejectIntakeRequest');
 
 export const rejectIntakeRoute = createRoute({
   method: 'post',
@@ -210,7 +201,7 @@ export const rejectIntakeRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: RejectIntakeRequest } } },
   },
   responses: {
-    200: json(Report, 'The closed version'),
+    200: jsonResponse(Report, 'The closed version'),
     ...errorResponses(400, 401, 403, 404, 409, 412, 428),
   },
 });
@@ -267,7 +258,7 @@ export const searchNoticesRoute = createRoute({
   summary: 'Search the public notices of missing and found children, most recent first',
   request: { query: PublicNoticeQuery },
   responses: {
-    200: json(z.object({ notices: z.array(PublicNotice) }).openapi('PublicNoticeList'), 'Notices'),
+    200: jsonResponse(z.object({ notices: z.array(PublicNotice) }).openapi('PublicNoticeList'), 'Notices'),
     ...errorResponses(400, 429),
   },
 });

@@ -11,20 +11,16 @@ import { errorResponses } from './errors.ts';
 import { Health } from './hub-api.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
 import { intakeRoutes } from './intake-api.ts';
+import { jsonResponse } from './openapi-parts.ts';
 import { photoRoutes } from './photos-api.ts';
 import { statisticsRoutes } from './stats-api.ts';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 export const nodeHealthRoute = createRoute({
   method: 'get',
   path: '/healthz',
   operationId: 'nodeHealth',
   [PERMISSION_KEY]: 'public',
-  responses: { 200: json(Health, 'The node is serving') },
+  responses: { 200: jsonResponse(Health, 'The node is serving') },
 });
 
 export const ForeignSummary = z
@@ -47,7 +43,7 @@ export const foreignSummariesRoute = createRoute({
   summary: 'Case summaries received from other nodes',
   request: { query: z.object({ origin: NodeId.optional() }) },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({ summaries: z.array(ForeignSummary) }).openapi('ForeignSummaryList'),
       'Received summaries',
     ),
@@ -69,7 +65,7 @@ export const exchangeStatusRoute = createRoute({
   operationId: 'exchangeStatus',
   [PERMISSION_KEY]: 'signed-in',
   summary: 'Outbox and inbox counters',
-  responses: { 200: json(ExchangeStatus, 'Counters') },
+  responses: { 200: jsonResponse(ExchangeStatus, 'Counters') },
 });
 
 export const nodeRoutes = [

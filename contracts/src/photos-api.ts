@@ -6,6 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { PERMISSION_KEY } from './access-api.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId } from './ids.ts';
+import { jsonResponse } from './openapi-parts.ts';
 
 /** Largest photo, in bytes (2 MiB). */
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
@@ -39,10 +40,6 @@ const imageContent = <T extends readonly string[]>(types: T) =>
     T[number],
     { schema: typeof Binary }
   >;
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const CaseParams = z.object({ caseId: CaseId });
 
 export const addPhotoRoute = createRoute({
@@ -56,8 +53,8 @@ export const addPhotoRoute = createRoute({
     body: { required: true, content: imageContent(PHOTO_UPLOAD_TYPES) },
   },
   responses: {
-    201: json(CasePhoto, 'Stored'),
-    200: json(CasePhoto, 'This image was already on the case: the stored photo'),
+    201: jsonResponse(CasePhoto, 'Stored'),
+    200: jsonResponse(CasePhoto, 'This image was already on the case: the stored photo'),
     ...errorResponses(400, 401, 403, 404, 413),
   },
 });
@@ -69,7 +66,7 @@ export const listPhotosRoute = createRoute({
   [PERMISSION_KEY]: 'case.read',
   request: { params: CaseParams },
   responses: {
-    200: json(z.object({ photos: z.array(CasePhoto) }).openapi('CasePhotoList'), 'Oldest first'),
+    200: jsonResponse(z.object({ photos: z.array(CasePhoto) }).openapi('CasePhotoList'), 'Oldest first'),
     ...errorResponses(400, 401, 403, 404),
   },
 });

@@ -4,11 +4,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PERMISSION_KEY } from './access-api.ts';
 import { errorResponses } from './errors.ts';
+import { jsonResponse } from './openapi-parts.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const Count = z.number().int().min(0);
 
 export const StatisticsQuery = z.object({
@@ -95,7 +92,7 @@ export const statisticsRoute = createRoute({
   summary: 'Counts by kind, status, district and month; match and reunion rates and times; children in care',
   request: { query: StatisticsQuery },
   responses: {
-    200: json(Statistics, 'Figures for the reports inside your reach'),
+    200: jsonResponse(Statistics, 'Figures for the reports inside your reach'),
     ...errorResponses(400, 401, 403),
   },
 });
