@@ -357,6 +357,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/{caseId}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Match candidates for a report, best first, with the explanation of each score (only candidates whose other report you may read) */
+        get: operations["listMatchCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/candidates/{candidateId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm that both reports are the same child: both move to `matched` (audited, in one transaction) */
+        post: operations["confirmMatchCandidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/candidates/{candidateId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a candidate with a reason; it is proposed again only if either report changes in a field that matters */
+        post: operations["rejectMatchCandidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/foreign-summaries": {
         parameters: {
             query?: never;
@@ -399,6 +450,18 @@ export interface components {
             /** @enum {string} */
             status: "ok";
             service: string;
+            certificates?: {
+                expiringWithinDays: number;
+                expiring: components["schemas"]["ExpiringCertificate"][];
+            };
+        };
+        ExpiringCertificate: {
+            /** @example IN-WB */
+            nodeId: string;
+            /** @example 4f3c9a0b1d2e3f405162738495a6b7c8 */
+            serialHex: string;
+            /** Format: date-time */
+            notAfter: string;
         };
         SignedIn: {
             user: components["schemas"]["CurrentUser"];
@@ -418,7 +481,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -820,6 +883,87 @@ export interface components {
             medianDaysToMatch: number | null;
             medianDaysToReunion: number | null;
         };
+        CandidateList: {
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string;
+            thresholds: {
+                review: number;
+                alert: number;
+            };
+            candidates: components["schemas"]["MatchCandidate"][];
+        };
+        MatchCandidate: {
+            /** @example match_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            candidateId: string;
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            missingCaseId: string;
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            foundCaseId: string;
+            counterpart: {
+                /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+                caseId: string;
+                kind: components["schemas"]["CaseKind"];
+                status: components["schemas"]["CaseStatus"];
+                ownerUnitId: string;
+            };
+            probability: number;
+            weight: number;
+            alert: boolean;
+            status: components["schemas"]["CandidateStatus"];
+            reason: string | null;
+            decidedBy: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            explanation: components["schemas"]["ExplanationStep"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        CandidateStatus: "proposed" | "confirmed" | "rejected";
+        ExplanationStep: {
+            field: string;
+            level: string;
+            weight: number;
+            detail: string;
+            text: string;
+        };
+        CandidateDecision: {
+            candidate: {
+                /** @example match_01jq3v7w8x9y0z1a2b3c4d5e6f */
+                candidateId: string;
+                /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+                missingCaseId: string;
+                /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+                foundCaseId: string;
+                probability: number;
+                weight: number;
+                alert: boolean;
+                status: components["schemas"]["CandidateStatus"];
+                reason: string | null;
+                decidedBy: string | null;
+                /** Format: date-time */
+                decidedAt: string | null;
+                explanation: components["schemas"]["ExplanationStep"][];
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                updatedAt: string;
+            };
+            reports: {
+                /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+                caseId: string;
+                status: components["schemas"]["CaseStatus"];
+                version: number;
+            }[];
+        };
+        CandidateConfirmation: {
+            note?: string;
+        };
+        CandidateRejection: {
+            reason: string;
+        };
         ForeignSummaryList: {
             summaries: components["schemas"]["ForeignSummary"][];
         };
@@ -915,7 +1059,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignedIn"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -924,7 +1068,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -969,7 +1113,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -978,7 +1122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1007,7 +1151,7 @@ export interface operations {
                     "application/json": components["schemas"]["CurrentUser"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1044,7 +1188,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportPage"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1053,7 +1197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1062,7 +1206,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1095,7 +1239,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedReport"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1104,7 +1248,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1113,7 +1257,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1153,7 +1297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1162,7 +1306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1171,7 +1315,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1180,7 +1324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1218,7 +1362,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedReport"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1227,7 +1371,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1236,7 +1380,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1245,7 +1389,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1301,7 +1445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1310,7 +1454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1319,7 +1463,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1328,7 +1472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1337,7 +1481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1386,7 +1530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgressList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1395,7 +1539,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1404,7 +1548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1413,7 +1557,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1448,7 +1592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgressEntry"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1457,7 +1601,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1466,7 +1610,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1475,7 +1619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1506,7 +1650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportVersionList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1515,7 +1659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1524,7 +1668,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1533,7 +1677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1568,7 +1712,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnitList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1577,7 +1721,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1586,7 +1730,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1619,7 +1763,7 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1628,7 +1772,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1637,7 +1781,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1646,7 +1790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1679,7 +1823,7 @@ export interface operations {
                     "application/json": components["schemas"]["CitizenReceipt"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1706,7 +1850,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (INTAKE_UNAVAILABLE) */
+            /** @description Error (INTAKE_UNAVAILABLE, CA_UNAVAILABLE) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1739,7 +1883,7 @@ export interface operations {
                     "application/json": components["schemas"]["CitizenReceipt"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1766,7 +1910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (INTAKE_UNAVAILABLE) */
+            /** @description Error (INTAKE_UNAVAILABLE, CA_UNAVAILABLE) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1797,7 +1941,7 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeQueue"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1806,7 +1950,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1815,7 +1959,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1853,7 +1997,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedReport"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1862,7 +2006,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1871,7 +2015,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1880,7 +2024,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1889,7 +2033,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1945,7 +2089,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1954,7 +2098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1963,7 +2107,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1972,7 +2116,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1981,7 +2125,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2032,7 +2176,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2041,7 +2185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2050,7 +2194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2059,7 +2203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2096,7 +2240,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicNoticeList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2138,7 +2282,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2147,7 +2291,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2187,7 +2331,7 @@ export interface operations {
                     "application/json": components["schemas"]["CasePhotoList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2196,7 +2340,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2205,7 +2349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2214,7 +2358,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2261,7 +2405,7 @@ export interface operations {
                     "application/json": components["schemas"]["CasePhoto"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2270,7 +2414,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2279,7 +2423,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2288,7 +2432,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2331,7 +2475,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2340,7 +2484,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2349,7 +2493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2358,7 +2502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2391,7 +2535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Statistics"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2400,7 +2544,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED) */
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2409,8 +2553,211 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listMatchCandidates: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["CandidateStatus"];
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Candidates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmMatchCandidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Confirmed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateDecision"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectMatchCandidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CandidateRejection"];
+            };
+        };
+        responses: {
+            /** @description Rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateDecision"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2440,7 +2787,7 @@ export interface operations {
                     "application/json": components["schemas"]["ForeignSummaryList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN) */
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;

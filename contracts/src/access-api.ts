@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'audit.read',
   'data.import',
   'data.export',
+  'match.read',
+  'match.decide',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -4,7 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { canonicalJson, digestOf } from './canonical.ts';
 import { Purpose } from './consent.ts';
-import { EnvelopeId, NodeId } from './ids.ts';
+import { EnvelopeId, NODE_ID_PATTERN, NodeId, RECIPIENT_PATTERN, recipientMatches } from './ids.ts';
 import { GeneralJwe } from './jwe.ts';
 
 export const EnvelopeType = z
@@ -20,11 +20,51 @@ export const EnvelopeType = z
   .openapi('EnvelopeType');
 export type EnvelopeType = z.infer<typeof EnvelopeType>;
 
+/**
+ * How the hub routes and polices each type (the federation policy of each node, see
+ * NodePolicy):
+ * - `fanOut`: recipients may be patterns (`IN-*`) or `*`; the hub delivers to every active member
+ *   matching them whose policy accepts every purpose and whom the sender's policy allows, and
+ *   leaves out the others (explicit node ids are checked strictly, as for any type).
+ * - `senderPolicy`: every recipient must match the sender's `allowsRecipients`
+ *   (else RECIPIENT_NOT_ALLOWED).
+ * - `recipientPurposes`: every recipient's `acceptsPurposes` must hold every purpose of the
+ *   envelope (else PURPOSE_NOT_ACCEPTED). Answers (`match.notice`, `query.hit`,
+ *   `detail.response`) go back to the node that shared or asked, so only the sender's policy
+ *   applies to them.
+ * - A retraction is never refused by policy: it withdraws data, and must reach every node that
+ *   received the summary even after a policy was narrowed.
+ */
+export const ENVELOPE_RULES: Record<
+  EnvelopeType,
+  { fanOut: boolean; senderPolicy: boolean; recipientPurposes: boolean }
+> = {
+  'case.summary': { fanOut: false, senderPolicy: true, recipientPurposes: true },
+  'case.retraction': { fanOut: false, senderPolicy: false, recipientPurposes: false },
+  'match.notice': { fanOut: false, senderPolicy: true, recipientPurposes: false },
+  'query.request': { fanOut: true, senderPolicy: true, recipientPurposes: true },
+  'query.hit': { fanOut: false, senderPolicy: true, recipientPurposes: false },
+  'detail.request': { fanOut: false, senderPolicy: true, recipientPurposes: true },
+  'detail.response': { fanOut: false, senderPolicy: true, recipientPurposes: false },
+};
+
+/** `*` (every member), a pattern (`IN-*`) or a node id; only fan-out types may use the first two. */
+export const EnvelopeRecipient = z
+  .string()
+  .regex(new RegExp(`^\\*$|${RECIPIENT_PATTERN.source}`), 'a node id, a pattern such as IN-*, or *')
+  .openapi({ example: 'IN-WB' });
+
+/** Does an envelope recipient entry (`*`, `IN-*` or a node id) address `nodeId`? */
+export function addresses(recipient: string, nodeId: string): boolean {
+  return recipient === '*' || recipientMatches(recipient, nodeId);
+}
+
 const EnvelopeFields = z.object({
   id: EnvelopeId,
   type: EnvelopeType,
   origin: NodeId,
-  recipients: z.array(NodeId).min(1).max(64),
+  /** Node ids; for a fan-out type (`query.request`) also patterns or `*`, resolved by the hub. */
+  recipients: z.array(EnvelopeRecipient).min(1).max(64),
   purposes: z.array(Purpose).min(1),
   createdAt: z.iso.datetime({ offset: true }),
   expiresAt: z.iso.datetime({ offset: true }),
@@ -34,7 +74,20 @@ const EnvelopeFields = z.object({
 export const Envelope = EnvelopeFields.extend({
   /** Detached compact JWS (`header..signature`) by the origin over `envelopeSigningInput`. */
   signature: z.string().regex(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/),
-}).openapi('Envelope');
+})
+  .superRefine((envelope, context) => {
+    if (ENVELOPE_RULES[envelope.type].fanOut) return;
+    envelope.recipients.forEach((recipient, index) => {
+      if (!NODE_ID_PATTERN.test(recipient)) {
+        context.addIssue({
+          code: 'custom',
+          path: ['recipients', index],
+          message: `${envelope.type} goes to node ids only; patterns are for query.request`,
+        });
+      }
+    });
+  })
+  .openapi('Envelope');
 export type Envelope = z.infer<typeof Envelope>;
 export type UnsignedEnvelope = Omit<Envelope, 'signature'>;
 

@@ -6,17 +6,50 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   SIGNATURE_INVALID: 400,
   RECIPIENT_UNKNOWN: 400,
+  CSR_INVALID: 400,
+  KEY_TOO_WEAK: 400,
+  PROOF_OF_POSSESSION_FAILED: 400,
+  /** The envelope's expiresAt has passed (or is not after its createdAt). */
+  ENVELOPE_EXPIRED: 400,
+  /** A transparency tree size beyond the log, or `from` after `to`. */
+  TREE_SIZE_INVALID: 400,
   UNAUTHENTICATED: 401,
   CLIENT_CERT_REQUIRED: 401,
+  CLIENT_CERT_INVALID: 401,
+  ENROLMENT_TOKEN_INVALID: 401,
   FORBIDDEN: 403,
   CSRF_TOKEN_INVALID: 403,
   NODE_NOT_REGISTERED: 403,
   ORIGIN_MISMATCH: 403,
+  CERT_REVOKED: 403,
+  ADMIN_CERT_REQUIRED: 403,
+  /** The sender's federation policy (allowsRecipients) does not allow a recipient. */
+  RECIPIENT_NOT_ALLOWED: 403,
+  /** A recipient's federation policy (acceptsPurposes) does not accept a purpose. */
+  PURPOSE_NOT_ACCEPTED: 403,
   NOT_FOUND: 404,
   CASE_NOT_FOUND: 404,
   UNIT_NOT_FOUND: 404,
+  CANDIDATE_NOT_FOUND: 404,
+  NODE_NOT_FOUND: 404,
+  ENROLMENT_NOT_FOUND: 404,
+  /** No such envelope in the log, or not one the caller sent or received. */
+  ENVELOPE_NOT_FOUND: 404,
+  CHECKPOINT_NOT_FOUND: 404,
   ENVELOPE_CONFLICT: 409,
   TRANSITION_NOT_ALLOWED: 409,
+  /** The candidate was already confirmed (or rejected, for a rejection). */
+  CANDIDATE_DECIDED: 409,
+  ENROLMENT_TOKEN_USED: 409,
+  ENROLMENT_NOT_PENDING: 409,
+  /** Dual control: the same administrator may not give both approvals. */
+  APPROVAL_DUPLICATE: 409,
+  NODE_ALREADY_MEMBER: 409,
+  ALREADY_REVOKED: 409,
+  KEY_ALREADY_PUBLISHED: 409,
+  /** Re-issue needs the node's CSR; a node registered from a file has none (it must renew itself). */
+  RENEWAL_NEEDS_CSR: 409,
+  ENROLMENT_TOKEN_EXPIRED: 410,
   VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
   ACCOUNT_LOCKED: 423,
@@ -26,6 +59,8 @@ export const ERROR_STATUS = {
   HUB_UNAVAILABLE: 502,
   /** The node cannot take citizen reports: no active police unit to verify them. */
   INTAKE_UNAVAILABLE: 503,
+  /** The hub holds no usable issuing CA (see `hubPaths().ca`), so it cannot issue certificates. */
+  CA_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -2,21 +2,35 @@
 // which node is calling. The hub service registers exactly these routes; the committed OpenAPI
 // document (openapi/hub.json) is emitted from them.
 import { createRoute, z } from '@hono/zod-openapi';
+import { deliveryRoutes } from './delivery-api.ts';
 import { Envelope, Receipt } from './envelope.ts';
 import { errorResponses } from './errors.ts';
+import { ExpiringCertificate, HUB_ACCESS_KEY, hubAdminRoutes } from './hub-admin-api.ts';
+import { hubTrustRoutes } from './hub-trust-api.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
 import { PublicJwk } from './keys.ts';
 import { jsonResponse } from './openapi-parts.ts';
+import { transparencyRoutes } from './transparency-api.ts';
 
 const security = [{ mutualTLS: [] }];
 
-export const Health = z.object({ status: z.literal('ok'), service: z.string() }).openapi('Health');
+export const Health = z
+  .object({
+    status: z.literal('ok'),
+    service: z.string(),
+    /** Node certificates that end soon (the expiry watch). */
+    certificates: z
+      .object({ expiringWithinDays: z.number().int(), expiring: z.array(ExpiringCertificate) })
+      .optional(),
+  })
+  .openapi('Health');
 
 export const hubHealthRoute = createRoute({
   method: 'get',
   path: '/healthz',
   operationId: 'hubHealth',
-  security,
+  security: [],
+  [HUB_ACCESS_KEY]: 'public',
   responses: { 200: jsonResponse(Health, 'The hub is serving') },
 });
 
@@ -24,7 +38,13 @@ export const submitEnvelopeRoute = createRoute({
   method: 'post',
   path: '/v1/envelopes',
   operationId: 'submitEnvelope',
+  [HUB_ACCESS_KEY]: 'member',
   summary: 'Submit a signed, encrypted envelope for its recipients',
+  description:
+    'Checked against the federation policy (ENVELOPE_RULES): RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED; ' +
+    'a query.request may name `*` or a pattern (IN-*), delivered to every member whose policy accepts its ' +
+    'purposes. Refused envelopes are not stored; the refusal is recorded. Accepted ones are appended to the ' +
+    'transparency log in the same transaction.',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: Envelope } } } },
   responses: {
@@ -60,6 +80,7 @@ export const inboxRoute = createRoute({
   method: 'get',
   path: '/v1/inbox',
   operationId: 'getInbox',
+  [HUB_ACCESS_KEY]: 'member',
   summary: "The calling node's envelopes not yet acknowledged, oldest first",
   security,
   request: { query: InboxQuery },
@@ -78,6 +99,7 @@ export const ackInboxRoute = createRoute({
   method: 'post',
   path: '/v1/inbox/ack',
   operationId: 'ackInbox',
+  [HUB_ACCESS_KEY]: 'member',
   summary: 'Acknowledge deliveries: they leave the inbox',
   security,
   request: { body: { required: true, content: { 'application/json': { schema: AckRequest } } } },
@@ -104,6 +126,7 @@ export const membersRoute = createRoute({
   method: 'get',
   path: '/v1/members',
   operationId: 'listMembers',
+  [HUB_ACCESS_KEY]: 'member',
   summary: 'Federation members with their public keys',
   security,
   responses: { 200: jsonResponse(MemberList, 'Every registered node'), ...errorResponses(401, 403) },
@@ -115,4 +138,8 @@ export const hubRoutes = [
   inboxRoute,
   ackInboxRoute,
   membersRoute,
+  ...hubTrustRoutes,
+  ...hubAdminRoutes,
+  ...deliveryRoutes,
+  ...transparencyRoutes,
 ] as const;

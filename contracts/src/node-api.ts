@@ -11,6 +11,7 @@ import { errorResponses } from './errors.ts';
 import { Health } from './hub-api.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
 import { intakeRoutes } from './intake-api.ts';
+import { matchingRoutes } from './matching-api.ts';
 import { jsonResponse } from './openapi-parts.ts';
 import { photoRoutes } from './photos-api.ts';
 import { statisticsRoutes } from './stats-api.ts';
@@ -76,6 +77,7 @@ export const nodeRoutes = [
   ...intakeRoutes,
   ...photoRoutes,
   ...statisticsRoutes,
+  ...matchingRoutes,
   foreignSummariesRoute,
   exchangeStatusRoute,
 ] as const;

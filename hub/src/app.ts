@@ -1,13 +1,19 @@
-// The hub's HTTP application: every /v1 route requires a registered member's certificate
-// (deny by default); route groups are registered from their capability folders.
-import { HUB_DOCUMENT_INFO, hubHealthRoute, registerHubSecurity } from '@khoj/contracts';
+// The hub's HTTP application. Deny by default: every route's contract names what the caller
+// needs (`x-khoj-hub-access`: public, member, or an administrator permission) and the one
+// authentication middleware enforces it per request; route groups come from their folders.
+import { HUB_DOCUMENT_INFO, hubHealthRoute, hubRoutes, registerHubSecurity } from '@khoj/contracts';
 import { createServiceApp } from '@khoj/platform';
+import { registerAdminRoutes } from './admin/admin.routes.ts';
+import { expiringCertificates } from './admin/nodes.ts';
 import type { HubEnv } from './env.ts';
+import { registerDeliveryRoutes } from './exchange/delivery.routes.ts';
 import { registerEnvelopeRoutes } from './exchange/envelopes.routes.ts';
 import { registerInboxRoutes } from './exchange/inbox.routes.ts';
 import type { HubServices } from './services.ts';
-import { requireMember } from './trust/client-certificate.ts';
+import { registerTransparencyRoutes } from './transparency/transparency.routes.ts';
+import { authenticate } from './trust/client-certificate.ts';
 import { registerMemberRoutes } from './trust/members.routes.ts';
+import { registerTrustRoutes } from './trust/trust.routes.ts';
 
 /** Envelopes carry ciphertext for up to 64 recipients; anything larger is refused. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -15,11 +21,22 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export function createHubApp(services: HubServices) {
   const app = createServiceApp<HubEnv>({ service: 'hub', maxBodyBytes: MAX_BODY_BYTES });
   registerHubSecurity(app.openAPIRegistry);
-  app.use('/v1/*', requireMember(services));
-  app.openapi(hubHealthRoute, (c) => c.json({ status: 'ok' as const, service: 'hub' }, 200));
+  app.use('*', authenticate(services, hubRoutes));
+  app.openapi(hubHealthRoute, async (c) => {
+    const withinDays = services.trust.expiryWarningDays;
+    const expiring = await expiringCertificates(services, withinDays);
+    return c.json(
+      { status: 'ok' as const, service: 'hub', certificates: { expiringWithinDays: withinDays, expiring } },
+      200,
+    );
+  });
   registerMemberRoutes(app, services);
   registerEnvelopeRoutes(app, services);
   registerInboxRoutes(app, services);
+  registerDeliveryRoutes(app, services);
+  registerTransparencyRoutes(app, services);
+  registerTrustRoutes(app, services);
+  registerAdminRoutes(app, services);
   return app;
 }
 

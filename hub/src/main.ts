@@ -1,4 +1,4 @@
-// The hub process: tracing first, then configuration, services and the HTTPS server.
+// The hub process: tracing first, then configuration, services and the HTTPS listeners.
 import { startTracing, stopTracing } from '@khoj/platform/tracing';
 
 startTracing('khoj-hub');
@@ -12,7 +12,13 @@ try {
   const services = await createHubServices(readHubConfig());
   const server = await startHubServer(services);
   console.log(
-    JSON.stringify({ service: 'hub', status: 'ready', url: server.url, database: services.databaseKind }),
+    JSON.stringify({
+      service: 'hub',
+      status: 'ready',
+      url: server.url,
+      publicUrl: server.publicUrl,
+      database: services.databaseKind,
+    }),
   );
   onShutdown(async () => {
     await server.close();

@@ -4,7 +4,7 @@
 import { type DatabaseHandle, openDatabase } from '@khoj/platform';
 import * as schema from './db/schema/index.ts';
 import { nodePaths } from './home.ts';
-import { NODE_MIGRATIONS } from './services.ts';
+import { NODE_MIGRATIONS, NODE_PGLITE_EXTENSIONS } from './services.ts';
 
 export type NodeStore = DatabaseHandle<typeof schema>;
 
@@ -13,6 +13,7 @@ export function openNodeStore(home: string, databaseUrl?: string): Promise<NodeS
     url: databaseUrl,
     dataDir: nodePaths(home).dataDir,
     migrationsFolder: NODE_MIGRATIONS,
+    extensions: NODE_PGLITE_EXTENSIONS,
     schema,
     poolSize: 2,
   });

@@ -9,6 +9,7 @@ import { registerUnitRoutes } from './directory/units.routes.ts';
 import type { NodeEnv } from './env.ts';
 import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
 import { registerIntakeRoutes } from './intake/intake.routes.ts';
+import { registerMatchingRoutes } from './matching/matching.routes.ts';
 import { registerPhotoRoutes } from './photos/photos.routes.ts';
 import type { NodeServices } from './services.ts';
 import { registerStatisticsRoutes } from './statistics/statistics.routes.ts';
@@ -37,6 +38,7 @@ export function createNodeApp(services: NodeServices) {
   registerPhotoRoutes(app, services);
   registerStatisticsRoutes(app, services);
   registerIntakeRoutes(app, services);
+  registerMatchingRoutes(app, services);
   return app;
 }
 

@@ -24,8 +24,17 @@ const NodeEnv = z.object({
   REDIS_URL: z.url().optional(),
   /** Seconds the inbox long-poll waits at the hub. */
   KHOJ_INBOX_WAIT_SECONDS: z.coerce.number().int().min(0).max(30).default(20),
-  /** Seconds between refreshes of the federation directory. */
-  KHOJ_DIRECTORY_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * Seconds between fetches of the signed federation configuration (members, keys, revocations).
+   * At most 30: a revocation must reach every node within one refresh.
+   */
+  KHOJ_FEDERATION_CONFIG_REFRESH_SECONDS: z.coerce.number().int().min(1).max(30).default(15),
+  /** Seconds between checks of the node's TLS certificate (renewal at two thirds of its lifetime). */
+  KHOJ_CERTIFICATE_CHECK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  /** Match probability (0..1) from which a pair is proposed to officers; default: the engine's. */
+  KHOJ_MATCH_REVIEW: z.coerce.number().min(0).max(1).optional(),
+  /** Match probability (0..1) from which a candidate is flagged as an alert. */
+  KHOJ_MATCH_ALERT: z.coerce.number().min(0).max(1).optional(),
 });
 
 export type NodeConfig = {
@@ -36,7 +45,15 @@ export type NodeConfig = {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   inboxWaitSeconds: number;
-  directoryRefreshSeconds: number;
+  /** @deprecated the federation configuration replaced the directory; see federationConfigRefreshSeconds. */
+  directoryRefreshSeconds?: number;
+  /** seconds; default 15 */
+  federationConfigRefreshSeconds?: number;
+  /** seconds; default 3600 */
+  certificateCheckSeconds?: number;
+  /** Absent: the matching engine's DEFAULT_THRESHOLDS. */
+  matchReviewThreshold?: number | undefined;
+  matchAlertThreshold?: number | undefined;
 };
 
 export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -49,6 +66,9 @@ export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     databaseUrl: parsed.DATABASE_URL,
     redisUrl: parsed.REDIS_URL,
     inboxWaitSeconds: parsed.KHOJ_INBOX_WAIT_SECONDS,
-    directoryRefreshSeconds: parsed.KHOJ_DIRECTORY_REFRESH_SECONDS,
+    federationConfigRefreshSeconds: parsed.KHOJ_FEDERATION_CONFIG_REFRESH_SECONDS,
+    certificateCheckSeconds: parsed.KHOJ_CERTIFICATE_CHECK_SECONDS,
+    matchReviewThreshold: parsed.KHOJ_MATCH_REVIEW,
+    matchAlertThreshold: parsed.KHOJ_MATCH_ALERT,
   };
 }

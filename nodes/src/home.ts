@@ -12,8 +12,14 @@ export function nodePaths(home: string) {
     tlsCert: join(home, 'tls', 'client.cert.pem'),
     tlsKey: join(home, 'tls', 'client.key.pem'),
     trustAnchor: join(home, 'trust', 'federation-root.cert.pem'),
+    /** Root certificate + configuration-signing key, as handed over for `khoj node enrol`. */
+    anchor: join(home, 'trust', 'anchor.json'),
+    /** An enrolment waiting for approval (`khoj node enrol` run again fetches its certificate). */
+    enrolment: join(home, 'enrolment.json'),
     signingKey: join(home, 'keys', 'signing.jwk.json'),
     encryptionKey: join(home, 'keys', 'encryption.jwk.json'),
+    /** Encryption keys replaced by a rotation, kept to open envelopes sealed to them. */
+    retiredKeysDir: join(home, 'keys', 'retired'),
     dataDir: join(home, 'data'),
   };
 }

@@ -1,31 +1,47 @@
-// The node's background work: the outbox relay, the inbox puller and the directory refresh.
+// The node's background work: the outbox relay, the inbox puller, the trust upkeep (signed
+// federation configuration, certificate renewal, key reload) and the matcher.
 import { type RelayDispatcher, startBullmqRelay, startInProcessRelay } from './exchange/dispatch.ts';
 import { type InboxPuller, startInboxPuller } from './exchange/inbox.ts';
+import { type MatchDispatcher, startBullmqMatching, startInProcessMatching } from './matching/dispatch.ts';
+import { createMatcher } from './matching/matcher.ts';
+import { matchThresholds } from './matching/thresholds.ts';
 import type { NodeServices } from './services.ts';
+import { startTrustWorker, type TrustWorker } from './trust/trust-worker.ts';
 
-export type NodeWorkers = { relay: RelayDispatcher; inbox: InboxPuller; stop(): Promise<void> };
+export type NodeWorkers = {
+  relay: RelayDispatcher;
+  inbox: InboxPuller;
+  matching: MatchDispatcher;
+  trust: TrustWorker;
+  stop(): Promise<void>;
+};
 
 export async function startNodeWorkers(services: NodeServices): Promise<NodeWorkers> {
-  const refreshDirectory = () =>
-    services.directory.refresh().catch((error: unknown) => {
-      services.log(
-        `directory refresh failed, keeping the last copy: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    });
-  await refreshDirectory();
-  const directoryTimer = setInterval(refreshDirectory, services.config.directoryRefreshSeconds * 1000);
+  // First, so that the first envelopes are published to and checked against a fresh configuration.
+  const trust = await startTrustWorker(services);
 
   const relay = services.config.redisUrl
     ? startBullmqRelay(services, services.config.redisUrl)
     : startInProcessRelay(services);
   services.relay = relay;
   const inbox = startInboxPuller(services);
+  const matcher = createMatcher({
+    db: services.db,
+    thresholds: matchThresholds(services.config),
+    clock: services.clock,
+    log: services.log,
+  });
+  const matching = services.config.redisUrl
+    ? startBullmqMatching(services, matcher, services.config.redisUrl)
+    : startInProcessMatching(services, matcher);
+  services.matching = matching;
   return {
     relay,
     inbox,
+    matching,
+    trust,
     async stop() {
-      clearInterval(directoryTimer);
-      await Promise.all([relay.stop(), inbox.stop()]);
+      await Promise.all([relay.stop(), inbox.stop(), matching.stop(), trust.stop()]);
     },
   };
 }

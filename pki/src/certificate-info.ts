@@ -6,6 +6,9 @@ import { X509Certificate } from 'node:crypto';
 import { PkiError } from './errors.ts';
 import { assertNodeId, NODE_URI_PREFIX } from './node-id.ts';
 
+/** Every federation identity URI starts with this; NODE_URI_PREFIX is one kind. */
+const KHOJ_URI_PREFIX = 'urn:khoj:';
+
 export function nodeIdFromCertificate(certPem: string): string {
   return nodeIdFromX509(parseCertificate(certPem));
 }
@@ -16,15 +19,28 @@ export function nodeIdFromCertificate(certPem: string): string {
  * malformed one, or names two different ones.
  */
 export function nodeIdFromX509(cert: X509Certificate): string {
+  const uris = subjectAltNameUris(cert);
+  // Any other khoj identity (an administrator's urn:khoj:admin:…) means this is not a node
+  // certificate, whatever its CN says: one certificate never speaks for two kinds of principal.
+  const other = uris.find(
+    // URN namespace ids are case-insensitive (RFC 8141), so compare the prefix without case.
+    (uri) => uri.toLowerCase().startsWith(KHOJ_URI_PREFIX) && !uri.startsWith(NODE_URI_PREFIX),
+  );
+  if (other) throw new PkiError('ERR_NODE_ID_INVALID', `certificate names a non-node identity: ${other}`);
   const ids = new Set(
-    sanEntries(cert.subjectAltName ?? '')
-      .filter(([type, value]) => type === 'URI' && value.startsWith(NODE_URI_PREFIX))
-      .map(([, value]) => value.slice(NODE_URI_PREFIX.length)),
+    uris.filter((uri) => uri.startsWith(NODE_URI_PREFIX)).map((uri) => uri.slice(NODE_URI_PREFIX.length)),
   );
   if (ids.size > 1) throw new PkiError('ERR_NODE_ID_INVALID', 'certificate names more than one node');
   const nodeId = ids.size === 1 ? [...ids][0] : commonName(cert);
   assertNodeId(nodeId);
   return nodeId;
+}
+
+/** The SAN URI entries of a certificate, in order. */
+export function subjectAltNameUris(cert: X509Certificate): string[] {
+  return sanEntries(cert.subjectAltName ?? '')
+    .filter(([type]) => type === 'URI')
+    .map(([, value]) => value);
 }
 
 /** Serial number as lowercase hex, as printed by `openssl x509 -serial` (but lowercase). */

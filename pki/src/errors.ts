@@ -13,7 +13,16 @@ export type PkiErrorCode =
   | 'ERR_KEY_TOO_WEAK'
   | 'ERR_NODE_ID_INVALID'
   | 'ERR_KEY_FILE_INSECURE'
-  | 'ERR_KEY_INVALID';
+  | 'ERR_KEY_INVALID'
+  | 'ERR_CRL_INVALID'
+  | 'ERR_CRL_EXPIRED'
+  | 'ERR_CRL_NOT_YET_VALID'
+  | 'ERR_PASSPHRASE'
+  | 'ERR_PASSPHRASE_TOO_SHORT'
+  | 'ERR_NOT_ADMIN_CERT'
+  | 'ERR_ADMIN_INVALID'
+  | 'ERR_CERT_USAGE'
+  | 'ERR_POP_INVALID';
 
 export class PkiError extends Error {
   readonly code: PkiErrorCode;

@@ -2,7 +2,7 @@
 // embedded PGlite under the service's data directory (the default a newcomer gets). The same
 // drizzle schema and the same committed SQL migrations serve both.
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { type Extensions, PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -21,11 +21,17 @@ export type DatabaseHandle<TSchema extends Record<string, unknown>> = {
 export async function openDatabase<TSchema extends Record<string, unknown>>(options: {
   /** postgres://… — when absent, PGlite in `dataDir`. */
   url?: string | undefined;
+  /** A directory, or `memory://` for a throwaway PGlite that never touches the disk. */
   dataDir: string;
   migrationsFolder: string;
   schema: TSchema;
   /** Connections in the pool (PostgreSQL only). */
   poolSize?: number;
+  /**
+   * PGlite only: contrib extensions its migrations create (`{ pg_trgm }` from
+   * '@electric-sql/pglite/contrib/pg_trgm'); PostgreSQL has its contrib modules installed.
+   */
+  extensions?: Extensions;
 }): Promise<DatabaseHandle<TSchema>> {
   if (options.url) {
     const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice: () => undefined });
@@ -37,8 +43,8 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(opti
       close: () => client.end({ timeout: 5 }),
     };
   }
-  mkdirSync(options.dataDir, { recursive: true });
-  const client = new PGlite({ dataDir: options.dataDir });
+  if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
+  const client = new PGlite({ dataDir: options.dataDir, extensions: options.extensions ?? {} });
   const db = drizzlePglite(client, { schema: options.schema });
   await migratePglite(db, { migrationsFolder: options.migrationsFolder });
   return { db: db as unknown as Database<TSchema>, kind: 'pglite', close: () => client.close() };

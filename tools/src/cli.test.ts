@@ -1,7 +1,7 @@
 // The `khoj` command as a user runs it: federation init, node create, and clear messages for
 // mistakes. Key files must be private to their owner.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,9 @@ const KHOJ = fileURLToPath(new URL('../bin/khoj.js', import.meta.url));
 
 describe('khoj federation init / node create', () => {
   let home: string;
-  const khoj = (...args: string[]) => run(process.execPath, [KHOJ, '--home', home, ...args]);
+  // The root CA key's passphrase, as CI gives it (a terminal would be asked).
+  const env = { ...process.env, KHOJ_ROOT_PASSPHRASE: 'a test passphrase for the root key' };
+  const khoj = (...args: string[]) => run(process.execPath, [KHOJ, '--home', home, ...args], { env });
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'khoj-cli-'));
@@ -54,8 +56,11 @@ describe('khoj federation init / node create', () => {
     const layout = federationLayout(home);
     const node = layout.node('IN-WB');
     for (const path of [
-      layout.rootCaKey,
-      layout.issuingCaKey,
+      layout.hub.ca.rootKeyEncrypted,
+      ...(await readdir(layout.hub.ca.issuingDir))
+        .filter((file) => file.endsWith('.key.pem'))
+        .map((file) => join(layout.hub.ca.issuingDir, file)),
+      layout.hub.configSigningKey,
       layout.hub.tlsKey,
       layout.hub.signingKey,
       node.tlsKey,

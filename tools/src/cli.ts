@@ -3,10 +3,15 @@ import { Command, InvalidArgumentError } from 'commander';
 import { registerAdminCommands } from './admin/commands.ts';
 import { registerInterchangeCommands } from './admin/interchange-commands.ts';
 import { runDemo } from './demo/demo.ts';
-import { initFederation } from './federation/init.ts';
+import { initFederationCommand } from './federation/init.ts';
 import { federationLayout } from './federation/layout.ts';
 import { createNode } from './federation/node-create.ts';
+import { registerMatchCommand } from './match/command.ts';
 import { startHubProcess, startNodeProcess } from './run/services.ts';
+import { registerSynthCommand } from './synth/command.ts';
+import { registerCaCommands } from './trust/ca-commands.ts';
+import { registerHubTrustCommands } from './trust/hub-commands.ts';
+import { registerNodeTrustCommands } from './trust/node-commands.ts';
 
 const program = new Command('khoj')
   .description('khoj: federated tracking of missing and found children')
@@ -28,8 +33,12 @@ federation
   .option('--name <name>', 'federation name', 'khoj federation')
   .option('--hub-host <names...>', 'DNS names of the hub', ['localhost'])
   .action(async (options: { name: string; hubHost: string[] }) => {
-    const layout = await initFederation(home(), { name: options.name, hubHostnames: options.hubHost });
-    console.log(`federation created in ${layout.root}\ntrust anchor: ${layout.rootCaCert}`);
+    const layout = await initFederationCommand(home(), { name: options.name, hubHostnames: options.hubHost });
+    console.log(
+      `federation created in ${layout.root}\ntrust anchor: ${layout.rootCaCert}\n` +
+        `anchor file for node operators (root certificate + configuration key): ${layout.anchor}\n` +
+        'the root CA key is stored encrypted under your passphrase; keep the passphrase offline',
+    );
   });
 
 const node = program.command('node').description('federation members');
@@ -77,8 +86,13 @@ program
     await runDemo({ home: home(), ...options });
   });
 
+registerNodeTrustCommands(node, home);
+registerHubTrustCommands(hub, home);
+registerCaCommands(program, home);
 registerAdminCommands(program, home);
 registerInterchangeCommands(program, home);
+registerSynthCommand(program);
+registerMatchCommand(program, home);
 
 async function untilSignal(service: { stop(): Promise<void>; exited: Promise<unknown> }) {
   await new Promise<void>((resolve) => {

@@ -1,5 +1,4 @@
-// Queries over envelopes and deliveries (the inboxes).
-import type { Envelope, Receipt } from '@khoj/contracts';
+// Queries over envelopes and deliveries (the inboxes). Envelopes are stored by ingest.ts.
 import type { Database } from '@khoj/platform';
 import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type * as schema from '../db/schema/index.ts';
@@ -14,38 +13,6 @@ export async function findEnvelopeDigest(db: HubDb, id: string) {
     .where(eq(envelopes.id, id))
     .limit(1);
   return row;
-}
-
-/** Stores the envelope and one delivery per recipient in one transaction; false if the id exists. */
-export async function insertEnvelope(
-  db: HubDb,
-  envelope: Envelope,
-  digest: string,
-  receipt: Receipt,
-  traceparent: string | undefined,
-): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const inserted = await tx
-      .insert(envelopes)
-      .values({
-        id: envelope.id,
-        origin: envelope.origin,
-        type: envelope.type,
-        expiresAt: new Date(envelope.expiresAt),
-        digest,
-        body: envelope,
-        receipt,
-        traceparent,
-        receivedAt: new Date(receipt.receivedAt),
-      })
-      .onConflictDoNothing()
-      .returning({ id: envelopes.id });
-    if (inserted.length === 0) return false;
-    await tx
-      .insert(deliveries)
-      .values(envelope.recipients.map((recipient) => ({ envelopeId: envelope.id, recipient })));
-    return true;
-  });
 }
 
 export async function pendingDeliveries(db: HubDb, recipient: string, limit: number, now: Date) {

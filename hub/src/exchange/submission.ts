@@ -1,69 +1,62 @@
-// Rules for accepting an envelope, with no I/O: who may send it, to whom, and what a repeated
-// envelope id means. An id is the idempotency key: the same content again is a retry and gets
-// the same receipt; different content under a known id is a conflict and is refused.
-import {
-  canonicalJson,
-  type Envelope,
-  envelopeDigest,
-  envelopeSigningInput,
-  type Receipt,
-} from '@khoj/contracts';
-import { isPkiError, type JwsSigningKey, type PublicJwk, signJws, verifyDetached } from '@khoj/pki';
+// Rules for accepting an envelope, with no I/O: its time, the origin's signature, and what a
+// repeated envelope id means. An id is the idempotency key: the same content again is a retry
+// and gets the same receipt; different content under a known id is a conflict, refused and
+// reported. Where it may go is policy.ts.
+import { canonicalJson, type Envelope, envelopeSigningInput, type Receipt } from '@khoj/contracts';
+import type { JwsSigningKey, PublicJwk } from '@khoj/pki';
 import { ApiError } from '@khoj/platform';
+import { JwsRefused, signEd25519, verifyDetachedEd25519 } from './signatures.ts';
 
-export type Submission = { kind: 'new' } | { kind: 'retry'; receipt: Receipt } | { kind: 'conflict' };
+export type Submission =
+  | { kind: 'new' }
+  | { kind: 'retry'; receipt: Receipt }
+  | { kind: 'conflict'; digest: string };
 
 export function classifySubmission(
   digest: string,
   existing: { digest: string; receipt: Receipt } | undefined,
 ): Submission {
   if (!existing) return { kind: 'new' };
-  return existing.digest === digest ? { kind: 'retry', receipt: existing.receipt } : { kind: 'conflict' };
+  return existing.digest === digest
+    ? { kind: 'retry', receipt: existing.receipt }
+    : { kind: 'conflict', digest: existing.digest };
 }
 
-/** The sender may only speak for itself, and only to registered members other than itself. */
-export function checkRouting(
-  envelope: Envelope,
-  callerNodeId: string,
-  isMember: (nodeId: string) => boolean,
-): void {
-  if (envelope.origin !== callerNodeId) {
+/** An envelope already past its expiry is never stored: no recipient could receive it. */
+export function checkExpiry(envelope: Envelope, now: Date): void {
+  const expiresAt = Date.parse(envelope.expiresAt);
+  if (expiresAt <= Date.parse(envelope.createdAt)) {
     throw new ApiError(
-      'ORIGIN_MISMATCH',
-      `envelope origin ${envelope.origin} is not the calling node ${callerNodeId}`,
+      'ENVELOPE_EXPIRED',
+      `expiresAt ${envelope.expiresAt} is not after createdAt ${envelope.createdAt}`,
     );
   }
-  const unknown = envelope.recipients.filter(
-    (recipient) => recipient === callerNodeId || !isMember(recipient),
-  );
-  if (unknown.length > 0)
-    throw new ApiError('RECIPIENT_UNKNOWN', `not a member to deliver to: ${unknown.join(', ')}`);
-  if (new Set(envelope.recipients).size !== envelope.recipients.length) {
-    throw new ApiError('VALIDATION_FAILED', 'recipients repeat');
+  if (expiresAt <= now.getTime()) {
+    throw new ApiError('ENVELOPE_EXPIRED', `the envelope expired at ${envelope.expiresAt}`);
   }
 }
 
-/** The origin's signature over the envelope fields and payload digest, by its registered key. */
-export async function checkOriginSignature(envelope: Envelope, originKey: PublicJwk): Promise<void> {
+/**
+ * The origin's signature over the envelope fields and payload digest, by one of its registered
+ * keys valid now (after a rotation, the previous key too until its overlap ends).
+ */
+export function checkOriginSignature(envelope: Envelope, originKeys: PublicJwk[]): void {
   try {
-    await verifyDetached(envelope.signature, envelopeSigningInput(envelope), (kid) =>
-      kid === originKey.kid ? originKey : undefined,
-    );
+    verifyDetachedEd25519(envelope.signature, envelopeSigningInput(envelope), originKeys);
   } catch (error) {
-    if (isPkiError(error)) throw new ApiError('SIGNATURE_INVALID', `envelope signature: ${error.message}`);
+    if (error instanceof JwsRefused)
+      throw new ApiError('SIGNATURE_INVALID', `envelope signature: ${error.message}`);
     throw error;
   }
 }
 
-export async function signReceipt(
+/** The receipt over the envelope's digest (`envelopeDigest`, computed once by the caller). */
+export function signReceipt(
   envelope: Envelope,
+  digest: string,
   receivedAt: Date,
   hubKey: JwsSigningKey,
-): Promise<Receipt> {
-  const fields = {
-    envelopeId: envelope.id,
-    envelopeDigest: envelopeDigest(envelope),
-    receivedAt: receivedAt.toISOString(),
-  };
-  return { ...fields, hubSignature: await signJws(canonicalJson(fields), hubKey) };
+): Receipt {
+  const fields = { envelopeId: envelope.id, envelopeDigest: digest, receivedAt: receivedAt.toISOString() };
+  return { ...fields, hubSignature: signEd25519(canonicalJson(fields), hubKey) };
 }

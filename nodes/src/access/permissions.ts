@@ -36,6 +36,9 @@ export type CaseScope = {
  * How far a role reaches for each action. `node`: every case of the node; `state` / `district`:
  * cases in the actor's unit's state / district; `unit`: cases the actor's unit owns or (for a CCI)
  * has in its care; `none`: never. Actions absent from a role's row are refused.
+ * Match candidates are read within the role's read reach (both reports of a pair must be
+ * readable); a decision needs `match.decide` over at least one of the two reports: the officer
+ * who owns one side confirms that the other side is the same child.
  */
 type Reach = 'node' | 'state' | 'district' | 'unit';
 
@@ -50,6 +53,8 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.progress': 'unit',
     'intake.verify': 'unit',
     'unit.read': 'node',
+    'match.read': 'node',
+    'match.decide': 'unit',
   },
   cci_staff: {
     'case.read': 'unit',
@@ -57,6 +62,8 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.update': 'unit',
     'case.progress': 'unit',
     'unit.read': 'node',
+    'match.read': 'unit',
+    'match.decide': 'unit',
   },
   cwc_member: {
     'case.read': 'district',
@@ -71,12 +78,16 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'stats.read': 'district',
     'unit.read': 'node',
     'data.export': 'district',
+    'match.read': 'district',
+    'match.decide': 'district',
   },
   scpu_officer: {
     'case.read': 'state',
     'stats.read': 'state',
     'unit.read': 'node',
     'data.export': 'state',
+    'match.read': 'state',
+    'match.decide': 'state',
   },
   // Anti-trafficking units look across the whole node and register rescued children.
   ahtu_officer: {
@@ -85,8 +96,11 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.update': 'unit',
     'case.progress': 'unit',
     'unit.read': 'node',
+    'match.read': 'node',
+    'match.decide': 'unit',
   },
-  dm_sp_viewer: { 'stats.read': 'district', 'unit.read': 'node' },
+  // Match candidates within the district are what district magistrates and police chiefs follow.
+  dm_sp_viewer: { 'stats.read': 'district', 'unit.read': 'node', 'match.read': 'district' },
   // Administrators run the node; they do not read children's records.
   node_admin: {
     'unit.read': 'node',

@@ -107,6 +107,7 @@ const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'GET /v1/reports/{caseId}/photos': {},
   'GET /v1/intake/queue': {},
   'GET /v1/statistics': {},
+  'GET /v1/reports/{caseId}/candidates': {},
 };
 
 function requestFor(route: ContractRoute, caseId?: string) {

@@ -2,11 +2,11 @@
 // that concurrent transactions cannot both link to the same last entry (which would fork the
 // chain); the entry commits or rolls back with the change it records.
 import type { Database } from '@khoj/platform';
-import { asc, desc, gt, sql } from 'drizzle-orm';
+import { asc, gt, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import type * as schema from '../db/schema/index.ts';
 import { auditLog } from '../db/schema/index.ts';
-import { type AuditFields, type ChainCheck, checkChain, entryHash, GENESIS_HASH } from './chain.ts';
+import { type AuditFields, type ChainCheck, checkChain, GENESIS_HASH, hashTextAround } from './chain.ts';
 
 type NodeDb = Database<typeof schema>;
 /** A transaction (or the database, for a change that is only the audit entry itself). */
@@ -27,15 +27,16 @@ export type AuditInput = Omit<AuditFields, 'at' | 'unitId' | 'reason' | 'request
  * given the database (an entry that records only a read), it opens a transaction of its own —
  * the advisory lock only holds until the end of a transaction, so without one two concurrent
  * appends could take the same sequence number.
+ *
+ * Two statements sent together (one round trip): the lock, then an insert that reads the last
+ * entry and hashes the new one in SQL (hashTextAround; `khoj audit verify` rehashes in
+ * JavaScript). The insert must be a statement of its own after the lock: a statement reads the
+ * data committed when it starts, and the lock may be granted later than that. Should the two
+ * ever run unlocked, the primary key on seq turns a second link to the same entry into an
+ * error, never a fork.
  */
 export async function appendAudit(tx: AuditExecutor | NodeDb, input: AuditInput): Promise<void> {
   if (!(tx instanceof PgTransaction)) return (tx as NodeDb).transaction((own) => appendAudit(own, input));
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
-  const [last] = await tx
-    .select({ seq: auditLog.seq, hash: auditLog.hash })
-    .from(auditLog)
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
   const fields: AuditFields = {
     at: input.at ?? new Date(),
     actorId: input.actorId,
@@ -46,9 +47,24 @@ export async function appendAudit(tx: AuditExecutor | NodeDb, input: AuditInput)
     reason: input.reason ?? null,
     requestId: input.requestId ?? null,
   };
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  await tx.insert(auditLog).values({ ...fields, seq, prevHash, hash: entryHash(seq, prevHash, fields) });
+  const text = hashTextAround(fields);
+  const hashed = sql`encode(sha256(convert_to(
+    ${text.before}::text || next.prev_hash || ${text.between}::text || next.seq::text || ${text.after}::text,
+    'UTF8')), 'hex')`;
+  // Issued in this order, so sent in this order; awaited together.
+  const locked = tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  const inserted = tx.execute(sql`
+    insert into ${auditLog} (seq, at, actor_id, unit_id, action, record_type, record_id, reason,
+      request_id, prev_hash, hash)
+    select next.seq, ${fields.at.toISOString()}::timestamptz, ${fields.actorId}, ${fields.unitId},
+      ${fields.action}, ${fields.recordType}, ${fields.recordId}, ${fields.reason}, ${fields.requestId},
+      next.prev_hash, ${hashed}
+    from (
+      select coalesce(last.seq, 0) + 1 as seq, coalesce(last.hash, ${GENESIS_HASH}) as prev_hash
+      from (select 1) as one
+      left join (select seq, hash from ${auditLog} order by seq desc limit 1) as last on true
+    ) as next`);
+  await Promise.all([locked, inserted]);
 }
 
 /** Walks the whole chain in batches; stops at the first broken entry. */

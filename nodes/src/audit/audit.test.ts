@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, onTestFin
 import { createDatabase, dropDatabase } from '../../../tests/infra/services.ts';
 import { type AuditRow, auditLog, cases, federationMembers } from '../db/schema/index.ts';
 import { createTestNode, type TestNode } from '../testing/test-node.ts';
-import { verifyAuditChain } from './audit.store.ts';
+import { appendAudit, verifyAuditChain } from './audit.store.ts';
 import { entryHash } from './chain.ts';
 
 const missingChild: ReportInput = {
@@ -137,6 +137,47 @@ describe.each(['pglite', 'postgres'] as const)('the audit log on %s', (database)
       expected(1, 'case.read', null),
       expected(2, 'case.update', 'date from the FIR'),
       expected(3, 'case.transition.open.under_review', null),
+    ]);
+  });
+
+  it('hashes each entry in the database exactly as verify rehashes it, whatever the text', async () => {
+    const from = await lastSeq();
+    for (const reason of [
+      'say "prevHash":"" \\ "seq":0',
+      'রিয়া দাস — सीता 👧',
+      'line\nbreak\ttab\u0001',
+      null,
+    ]) {
+      await appendAudit(node.services.db, {
+        actorId: userId,
+        unitId: null,
+        action: 'test.text',
+        recordType: 'case',
+        recordId: 'case_ছ',
+        reason,
+      });
+    }
+    const written = await entriesAfter(from);
+    expect(written.map((row) => row.seq)).toEqual([from + 1, from + 2, from + 3, from + 4]);
+    for (const row of written) expect(row.hash).toBe(entryHash(row.seq, row.prevHash, row));
+    expect(await verifyAuditChain(node.services.db)).toEqual({ ok: true, entries: await totalEntries() });
+  });
+
+  it('records a read with the read, and leaves no entry for a read that is refused', async () => {
+    const caseId = await register();
+    const elsewhere = await node.user(
+      'dcpu_officer',
+      (await node.unit({ type: 'dcpu', district: 'Malda' })).id,
+    );
+    const from = await lastSeq();
+    const refused = await node.request(elsewhere.token, 'GET', `/v1/reports/${caseId}`);
+    expect(refused.status).toBe(404);
+    const unknown = await node.request(token, 'GET', '/v1/reports/case_00000000000000000000000000');
+    expect(unknown.status).toBe(404);
+    expect(await entriesAfter(from)).toEqual([]);
+    expect((await node.request(token, 'GET', `/v1/reports/${caseId}`)).status).toBe(200);
+    expect((await entriesAfter(from)).map((row) => [row.action, row.recordId])).toEqual([
+      ['case.read', caseId],
     ]);
   });
 

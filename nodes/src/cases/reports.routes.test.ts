@@ -273,6 +273,58 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
     expect((await node.request(police, 'GET', '/v1/reports?cursor=garbage')).status).toBe(400);
   });
 
+  it('searches by a word newest first across pages, and follows a renamed child to the new word', async () => {
+    const realClock = node.services.clock;
+    const word = `w${randomUUID().slice(0, 8)}`;
+    const made: string[] = [];
+    try {
+      for (const [i, name] of [`Sumon ${word}`, `${word} Roy`, `Puja (${word})`].entries()) {
+        node.services.clock = () => new Date(Date.UTC(2026, 10, 1, 10, i));
+        made.push(
+          (await body(create({ ...missingChild, child: { ...missingChild.child, name } }))).report.caseId,
+        );
+      }
+    } finally {
+      node.services.clock = realClock;
+    }
+    const search = (q: string, extra = '') =>
+      body(node.request(otherPolice, 'GET', `/v1/reports?q=${encodeURIComponent(q)}${extra}`));
+    const seen: string[] = [];
+    let page = await search(word.toUpperCase(), '&limit=2');
+    seen.push(...page.reports.map((r: { caseId: string }) => r.caseId));
+    page = await search(word, `&limit=2&cursor=${page.next}`);
+    seen.push(...page.reports.map((r: { caseId: string }) => r.caseId));
+    expect(page.next).toBeNull();
+    expect(seen).toEqual([...made].reverse());
+    expect((await search(word, '&kind=found')).reports).toEqual([]);
+
+    // Renaming the newest: its old word no longer finds it, its new one does.
+    const [first, , newest] = made;
+    const renamed = `v${randomUUID().slice(0, 8)}`;
+    const changed = await node.request(
+      police,
+      'PATCH',
+      `/v1/reports/${newest}`,
+      { child: { ...missingChild.child, name: `Puja ${renamed}` } },
+      { 'if-match': '"1"' },
+    );
+    expect(changed.status).toBe(200);
+    const ids = async (q: string) => (await search(q)).reports.map((r: { caseId: string }) => r.caseId);
+    expect(await ids(word)).toEqual([made[1], first]);
+    expect(await ids(renamed)).toEqual([newest]);
+    expect(await ids('puja')).toContain(newest);
+    // A stale If-Match changes neither the case nor its words.
+    const stale = await node.request(
+      police,
+      'PATCH',
+      `/v1/reports/${newest}`,
+      { child: { ...missingChild.child, name: word } },
+      { 'if-match': '"1"' },
+    );
+    expect(stale.status).toBe(412);
+    expect(await ids(word)).toEqual([made[1], first]);
+  });
+
   it('serves exactly the routes of the committed OpenAPI document', async () => {
     const committed = JSON.parse(
       await readFile(new URL('../../../contracts/openapi/node.json', import.meta.url), 'utf8'),

@@ -22,7 +22,7 @@ import { findUnit } from '../directory/units.store.ts';
 import type { NodeEnv } from '../env.ts';
 import { publicationOf, publishCaseVersion } from '../exchange/publish.ts';
 import type { NodeServices } from '../services.ts';
-import { caseAudit, caseFor as loadCase } from './case-access.ts';
+import { caseAudit, caseFor as loadCase, readCase } from './case-access.ts';
 import { checkTransition } from './lifecycle.ts';
 import { grantConsent, searchTermsFor, toReport, versionFromIfMatch } from './report.ts';
 import {
@@ -97,6 +97,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       return { stored, envelope: await publishCaseVersion(tx, services, stored) };
     });
     if (envelope) services.relay.notify([envelope.id]);
+    services.matching.notify([stored.id]);
     c.header('etag', `"${stored.version}"`);
     return c.json({ report: toReport(stored), publication: publicationOf(envelope) }, 201);
   });
@@ -136,8 +137,8 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
   });
 
   app.openapi(getReportRoute, async (c) => {
-    const row = await caseFor(c.get('actor'), c.req.valid('param').caseId, 'case.read');
-    await appendAudit(services.db, audit(c, 'case.read', row.id));
+    const { caseId } = c.req.valid('param');
+    const row = await readCase(services, c.get('actor'), caseId, audit(c, 'case.read', caseId));
     c.header('etag', `"${row.version}"`);
     return c.json(toReport(row), 200);
   });
@@ -184,6 +185,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       return { updated, envelope: await publishCaseVersion(tx, services, updated) };
     });
     if (envelope) services.relay.notify([envelope.id]);
+    services.matching.notify([updated.id]);
     c.header('etag', `"${updated.version}"`);
     return c.json({ report: toReport(updated), publication: publicationOf(envelope) }, 200);
   });
@@ -207,6 +209,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       await appendAudit(tx, audit(c, `case.transition.${current.status}.${to}`, caseId, reason));
       return updated;
     });
+    services.matching.notify([updated.id]);
     c.header('etag', `"${updated.version}"`);
     return c.json(toReport(updated), 200);
   });

@@ -1,16 +1,26 @@
-// Queries over cases, their versions and progress entries.
+// Queries over cases, their versions, their search terms and progress entries.
 import type { Database } from '@khoj/platform';
-import { and, arrayContains, asc, desc, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, isNull, or, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ReadFilter } from '../access/permissions.ts';
 import type * as schema from '../db/schema/index.ts';
-import { type CaseRow, caseProgress, cases, caseVersions, type NewCaseRow } from '../db/schema/index.ts';
+import {
+  type CaseRow,
+  caseProgress,
+  cases,
+  caseTerms,
+  caseVersions,
+  type NewCaseRow,
+} from '../db/schema/index.ts';
 
 type NodeDb = Database<typeof schema>;
-type Executor = Pick<NodeDb, 'insert' | 'update' | 'select'>;
+type Executor = Pick<NodeDb, 'insert' | 'update' | 'select' | 'execute'>;
 
+/** Stores a new case and its search terms; call it inside the transaction that records its version. */
 export async function insertCase(tx: Executor, row: NewCaseRow): Promise<CaseRow> {
   const [inserted] = await tx.insert(cases).values(row).returning();
   if (!inserted) throw new Error('insert returned no row');
+  await addTerms(tx, inserted.id);
   return inserted;
 }
 
@@ -19,19 +29,43 @@ export async function findCase(db: Pick<NodeDb, 'select'>, id: string): Promise<
   return row;
 }
 
-/** Writes the next version only if nobody changed the case since `expectedVersion`. */
+/**
+ * Writes the next version only if nobody changed the case since `expectedVersion`. A change to
+ * what case_terms copies (search terms, creation time) first locks the row at that version and
+ * drops its terms, then writes the new ones, in the caller's transaction.
+ */
 export async function updateCase(
   tx: Executor,
   id: string,
   expectedVersion: number,
   changes: Partial<NewCaseRow>,
 ): Promise<CaseRow | undefined> {
+  const where = and(eq(cases.id, id), eq(cases.version, expectedVersion));
+  const touchesTerms = changes.searchTerms !== undefined || changes.createdAt !== undefined;
+  if (touchesTerms) {
+    const [locked] = await tx.select({ id: cases.id }).from(cases).where(where).for('update');
+    if (!locked) return undefined;
+    await tx.execute(sql`
+      delete from ${caseTerms} where (term, created_at, case_id) in (
+        select term, cases.created_at, cases.id from ${cases}, unnest(cases.search_terms) as term
+        where cases.id = ${id})`);
+  }
   const [row] = await tx
     .update(cases)
     .set({ ...changes, version: expectedVersion + 1 })
-    .where(and(eq(cases.id, id), eq(cases.version, expectedVersion)))
+    .where(where)
     .returning();
+  if (row && touchesTerms) await addTerms(tx, id);
   return row;
+}
+
+/** Copies a case's search terms, as stored, into case_terms. */
+async function addTerms(tx: Executor, id: string): Promise<void> {
+  await tx.execute(sql`
+    insert into ${caseTerms} (term, created_at, case_id)
+    select distinct term, cases.created_at, cases.id from ${cases}, unnest(cases.search_terms) as term
+    where cases.id = ${id}
+    on conflict do nothing`);
 }
 
 export async function recordVersion(
@@ -50,6 +84,29 @@ export async function recordVersion(
     changedAt: row.updatedAt,
     reason,
   });
+}
+
+/**
+ * SQL for the snapshot recordVersion stores, built from the row `alias` names (a case row in the
+ * statement): the same keys and JSON values as JSON.stringify of the CaseRow drizzle returns,
+ * timestamps as toISOString writes them. Made from the table's columns, so a new column is in
+ * both. Used by the import, which stores a batch's versions without the rows coming back.
+ */
+export function caseSnapshotSql(alias: string): SQL {
+  const members = Object.entries(getTableColumns(cases)).map(([key, column]) => {
+    const value = sql`${sql.identifier(alias)}.${sql.identifier(column.name)}`;
+    const json = column.getSQLType().startsWith('timestamp')
+      ? sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : value;
+    // The key is a property name of the schema, written as a literal rather than a parameter.
+    return sql`${sql.raw(`'${key.replaceAll("'", "''")}'`)}, ${json}`;
+  });
+  // jsonb_build_object takes at most 100 arguments: 50 members per call, joined with ||.
+  const parts: SQL[] = [];
+  for (let i = 0; i < members.length; i += 50) {
+    parts.push(sql`jsonb_build_object(${sql.join(members.slice(i, i + 50), sql`, `)})`);
+  }
+  return sql.join(parts, sql` || `);
 }
 
 export async function listVersions(db: NodeDb, caseId: string) {
@@ -78,7 +135,11 @@ export type ListQuery = {
   after?: { createdAt: Date; id: string } | undefined;
 };
 
-/** Newest first, keyset-paginated, inside what the actor may read. */
+/**
+ * Newest first, keyset-paginated, inside what the actor may read. A word search walks the word's
+ * case_terms entries newest first and joins each to its case, so it stops once the page is full
+ * however many cases share the word; other lists walk the (district or created_at) index.
+ */
 export async function listCases(
   db: NodeDb,
   filter: ReadFilter,
@@ -92,19 +153,36 @@ export async function listCases(
   if (query.inCare !== undefined) {
     conditions.push(query.inCare ? sql`${cases.placementUnitId} is not null` : isNull(cases.placementUnitId));
   }
-  if (query.term) conditions.push(arrayContains(cases.searchTerms, [query.term.toLocaleLowerCase()]));
-  if (query.after) {
-    // A row comparison, so that the (created_at, id) ordering indexes serve the next page.
-    conditions.push(
-      sql`(${cases.createdAt}, ${cases.id}) < (${query.after.createdAt.toISOString()}::timestamptz, ${query.after.id})`,
-    );
+  // Row comparisons, so that the (…, created_at, id) ordering indexes serve the next page.
+  const after = (createdAt: AnyPgColumn, id: AnyPgColumn) =>
+    query.after
+      ? sql`(${createdAt}, ${id}) < (${query.after.createdAt.toISOString()}::timestamptz, ${query.after.id})`
+      : undefined;
+  if (!query.term) {
+    return db
+      .select()
+      .from(cases)
+      .where(and(...conditions, after(cases.createdAt, cases.id)))
+      .orderBy(desc(cases.createdAt), desc(cases.id))
+      .limit(query.limit);
   }
-  return db
-    .select()
-    .from(cases)
-    .where(and(...conditions))
-    .orderBy(desc(cases.createdAt), desc(cases.id))
-    .limit(query.limit);
+  return (
+    db
+      .select(getTableColumns(cases))
+      .from(caseTerms)
+      // On the id alone: with created_at as well the planner takes the two equalities as
+      // independent, expects almost no rows and sorts every match instead of walking the index.
+      .innerJoin(cases, eq(cases.id, caseTerms.caseId))
+      .where(
+        and(
+          eq(caseTerms.term, query.term.toLocaleLowerCase()),
+          ...conditions,
+          after(caseTerms.createdAt, caseTerms.caseId),
+        ),
+      )
+      .orderBy(desc(caseTerms.createdAt), desc(caseTerms.caseId))
+      .limit(query.limit)
+  );
 }
 
 function jurisdiction(filter: ReadFilter, actorUnitId: string): SQL | undefined {

@@ -1,46 +1,26 @@
-// The federation directory as this node knows it: fetched from the hub, kept in the database,
-// used to resolve consent recipients (`IN-*`) to member nodes and to find their public keys.
-import { type Member, type PublicJwk, recipientMatches } from '@khoj/contracts';
+// The federation directory as this node knows it, from the signed federation configuration
+// (trust/federation-trust.ts) and never from anything unsigned: the active members and their
+// current keys (kept in the database, so publishing can read them inside its transaction and
+// they survive restarts and hub outages) to resolve consent recipients (`IN-*`) to member
+// nodes, and the origin keys that were valid when an envelope was signed, to verify it.
+import type { Envelope, PublicJwk } from '@khoj/contracts';
+import { recipientMatches } from '@khoj/contracts';
 import type { Database } from '@khoj/platform';
-import { notInArray, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema/index.ts';
 import { federationMembers } from '../db/schema/index.ts';
-import { type HubClient, HubRequestError } from './hub-client.ts';
+import type { FederationTrust } from '../trust/federation-trust.ts';
 
 export type Directory = ReturnType<typeof createDirectory>;
 
-export function createDirectory(db: Database<typeof schema>, hub: HubClient) {
-  async function refresh(): Promise<Member[]> {
-    const { data, error, response } = await hub.GET('/v1/members');
-    if (!data) throw new HubRequestError('list members', response.status, error);
-    await db.transaction(async (tx) => {
-      const ids = data.members.map((member) => member.nodeId);
-      await tx
-        .delete(federationMembers)
-        .where(ids.length ? notInArray(federationMembers.nodeId, ids) : sql`true`);
-      for (const member of data.members) {
-        const row = {
-          nodeId: member.nodeId,
-          displayName: member.displayName,
-          signingKeys: member.signingKeys,
-          encryptionKeys: member.encryptionKeys,
-        };
-        await tx
-          .insert(federationMembers)
-          .values(row)
-          .onConflictDoUpdate({ target: federationMembers.nodeId, set: { ...row, fetchedAt: sql`now()` } });
-      }
-    });
-    return data.members;
-  }
-
+export function createDirectory(db: Database<typeof schema>, trust: FederationTrust) {
   /** `from`: the caller's transaction, when there is one (PGlite serves one query at a time). */
   async function members(from: Pick<typeof db, 'select'> = db) {
     return from.select().from(federationMembers).orderBy(federationMembers.nodeId);
   }
 
   return {
-    refresh,
+    /** Fetches the configuration from the hub; a verified newer version rebuilds the member rows. */
+    refresh: () => trust.refresh(),
     members,
     /** Member nodes (other than `self`) that any of the consent's recipient patterns names. */
     async resolveRecipients(
@@ -58,8 +38,7 @@ export function createDirectory(db: Database<typeof schema>, hub: HubClient) {
       }
       return resolved;
     },
-    async signingKeys(nodeId: string): Promise<PublicJwk[]> {
-      return (await members()).find((member) => member.nodeId === nodeId)?.signingKeys ?? [];
-    },
+    /** The origin's keys valid when `envelope` was signed; see FederationTrust.originSigningKeys. */
+    originSigningKeys: (envelope: Envelope): Promise<PublicJwk[]> => trust.originSigningKeys(envelope),
   };
 }

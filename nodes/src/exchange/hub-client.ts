@@ -13,13 +13,17 @@ export function createHubClient(options: {
   keyPem: string;
   trustAnchorPem: string;
 }) {
-  const dispatcher = new Agent({
-    connect: { cert: options.certPem, key: options.keyPem, ca: options.trustAnchorPem },
-    keepAliveTimeout: 30_000,
-    // Long-polls hold a response for up to 30 s.
-    headersTimeout: 60_000,
-    bodyTimeout: 60_000,
-  });
+  const agentFor = (identity: { certPem: string; keyPem: string }) =>
+    new Agent({
+      connect: { cert: identity.certPem, key: identity.keyPem, ca: options.trustAnchorPem },
+      keepAliveTimeout: 30_000,
+      // Long-polls hold a response for up to 30 s.
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+    });
+  let dispatcher = agentFor(options);
+  /** Agents replaced by a renewal, closing once their requests (a long-poll, say) have finished. */
+  const retiring = new Set<Promise<void>>();
   const client = createClient<paths>({
     baseUrl: options.hubUrl,
     fetch: async (request: Request) => {
@@ -40,7 +44,22 @@ export function createHubClient(options: {
       return request;
     },
   });
-  return Object.assign(client, { close: () => dispatcher.close() });
+  return Object.assign(client, {
+    /**
+     * Presents a new certificate from the next request on; requests under way finish on the old
+     * connections (the old certificate stays valid until it expires, so nothing fails meanwhile).
+     */
+    useIdentity(identity: { certPem: string; keyPem: string }) {
+      const previous = dispatcher;
+      dispatcher = agentFor(identity);
+      const closing = previous.close().catch(() => undefined);
+      retiring.add(closing);
+      void closing.then(() => retiring.delete(closing));
+    },
+    close: async () => {
+      await Promise.all([dispatcher.close(), ...retiring]);
+    },
+  });
 }
 
 /** A hub answer that was not the success the caller needed. */

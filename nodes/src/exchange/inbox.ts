@@ -7,6 +7,7 @@ import { inSpan, SpanKind } from '@khoj/platform';
 import { count, eq, lt } from 'drizzle-orm';
 import { foreignSummaries, inboxLog } from '../db/schema/index.ts';
 import type { NodeServices } from '../services.ts';
+import { decryptionKeys } from '../trust/own-keys.ts';
 import { HubRequestError } from './hub-client.ts';
 import { backoffMs } from './relay.ts';
 import { EnvelopeRejected, openCaseSummary } from './seal.ts';
@@ -71,14 +72,13 @@ async function applyDelivery(services: NodeServices, { envelope, traceparent }: 
         .where(eq(inboxLog.envelopeId, envelope.id))
         .limit(1);
       if (seen) return; // a redelivery: its effect is already here
-      let originKeys = await services.directory.signingKeys(envelope.origin);
-      if (originKeys.length === 0) {
-        await services.directory.refresh(); // a member that joined since the last refresh
-        originKeys = await services.directory.signingKeys(envelope.origin);
-      }
       try {
+        // Only keys the signed federation configuration says were valid when this was signed.
+        // Without an unexpired configuration this throws FederationConfigUnavailable: the batch
+        // stays unacknowledged at the hub and is taken again later.
+        const originKeys = await services.directory.originSigningKeys(envelope);
         const shared = await openCaseSummary(envelope, {
-          own: services.keys.encryption,
+          own: decryptionKeys(services.keys),
           originSigningKeys: originKeys,
         });
         await services.db.transaction(async (tx) => {

@@ -80,7 +80,12 @@ export type RejectionCode =
   | 'ERR_DECRYPTION_FAILED'
   | 'ERR_PAYLOAD_INVALID'
   | 'ERR_ORIGIN_MISMATCH'
-  | 'ERR_TYPE_UNSUPPORTED';
+  | 'ERR_TYPE_UNSUPPORTED'
+  // From the signed federation configuration (trust/origin-keys.ts):
+  | 'ERR_ORIGIN_UNKNOWN'
+  | 'ERR_ORIGIN_REVOKED'
+  | 'ERR_KEY_NOT_VALID'
+  | 'ERR_SIGNED_IN_FUTURE';
 
 export class EnvelopeRejected extends Error {
   readonly code: RejectionCode;
@@ -93,7 +98,12 @@ export class EnvelopeRejected extends Error {
 
 export async function openCaseSummary(
   envelope: Envelope,
-  keys: { own: JweDecryptionKey; originSigningKeys: PublicJwk[] },
+  keys: {
+    /** This node's encryption keys: the current one and any still in a rotation's overlap. */
+    own: JweDecryptionKey | JweDecryptionKey[];
+    /** Only the origin's keys valid at the envelope's signing time (trust/origin-keys.ts). */
+    originSigningKeys: PublicJwk[];
+  },
 ): Promise<SharedCase> {
   if (envelope.type !== 'case.summary')
     throw new EnvelopeRejected('ERR_TYPE_UNSUPPORTED', `cannot apply ${envelope.type} yet`);
@@ -123,8 +133,16 @@ function parseJson(text: string): unknown {
   }
 }
 
-async function decryptOrReject(envelope: Envelope, own: JweDecryptionKey): Promise<Uint8Array> {
-  return pki('ERR_DECRYPTION_FAILED', () => decryptForRecipient(envelope.payload, own));
+async function decryptOrReject(
+  envelope: Envelope,
+  own: JweDecryptionKey | JweDecryptionKey[],
+): Promise<Uint8Array> {
+  const keys = Array.isArray(own) ? own : [own];
+  // The entry for whichever of our keys the origin encrypted to (it may be one being rotated out).
+  const addressed = new Set(envelope.payload.recipients.map((recipient) => recipient.header?.kid));
+  const key = keys.find((candidate) => addressed.has(candidate.kid)) ?? keys[0];
+  if (!key) throw new EnvelopeRejected('ERR_DECRYPTION_FAILED', 'this node has no encryption key');
+  return pki('ERR_DECRYPTION_FAILED', () => decryptForRecipient(envelope.payload, key));
 }
 
 async function pki<T>(code: RejectionCode, step: () => Promise<T>): Promise<T> {

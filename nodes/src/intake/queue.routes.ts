@@ -103,6 +103,7 @@ export function registerQueueRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSer
       return { updated, envelope: await publishCaseVersion(tx, services, updated) };
     });
     if (envelope) services.relay.notify([envelope.id]);
+    services.matching.notify([updated.id]);
     c.header('etag', `"${updated.version}"`);
     return c.json({ report: toReport(updated), publication: publicationOf(envelope) }, 200);
   });

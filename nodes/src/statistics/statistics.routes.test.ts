@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDatabase, dropDatabase } from '../../../tests/infra/services.ts';
+import { caseVersions } from '../db/schema/index.ts';
 import { createTestNode, type TestNode } from '../testing/test-node.ts';
 import { seedDataset } from './test-dataset.ts';
 
@@ -55,6 +56,13 @@ describe.each(['pglite', 'postgres'] as const)('statistics on %s', (database) =>
   });
 
   const stats = (token: string, query = '') => node.request(token, 'GET', `/v1/statistics${query}`);
+
+  it("keeps each version's status beside its snapshot, where the outcome figures read it", async () => {
+    const versions = await node.services.db.select().from(caseVersions);
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions.some((version) => version.status === 'reunited')).toBe(true);
+    for (const version of versions) expect(version.status).toBe(version.snapshot.status);
+  });
 
   it("gives a DM the district's figures for a period, worked out by hand", async () => {
     const response = await stats(tokens.dmNadia, '?from=2026-01-01&to=2026-03-31');

@@ -65,7 +65,12 @@ export function buildStatistics(input: {
   inCare.byUnit = [...careUnits.values()].sort((a, b) => b.total - a.total || compare(a.name, b.name));
 
   const total = CASE_STATUSES.reduce((sum, status) => sum + byKind.missing[status] + byKind.found[status], 0);
-  const outcomeOf = (kind: Kind) => toOutcome(input.outcomes.find((row) => row.kind === kind));
+  const reportsOf = (kind: Kind) => CASE_STATUSES.reduce((sum, status) => sum + byKind[kind][status], 0);
+  const outcomeOf = (kind: Kind) =>
+    toOutcome(
+      reportsOf(kind),
+      input.outcomes.find((row) => row.kind === kind),
+    );
   return {
     scope: {
       level: input.filter.level,
@@ -86,26 +91,18 @@ export function buildStatistics(input: {
   };
 }
 
-function toOutcome(row: OutcomeRow | undefined): Outcome {
-  if (!row || row.reports === 0) {
-    return {
-      reports: 0,
-      matched: 0,
-      reunited: 0,
-      matchedRate: null,
-      reunitedRate: null,
-      medianDaysToMatch: null,
-      medianDaysToReunion: null,
-    };
-  }
+/** `reports`: all the reports of the kind in scope; `row`: those of them that reached an outcome. */
+function toOutcome(reports: number, row: OutcomeRow | undefined): Outcome {
+  const matched = row?.matched ?? 0;
+  const reunited = row?.reunited ?? 0;
   return {
-    reports: row.reports,
-    matched: row.matched,
-    reunited: row.reunited,
-    matchedRate: round(row.matched / row.reports, 4),
-    reunitedRate: round(row.reunited / row.reports, 4),
-    medianDaysToMatch: nullableRound(row.medianDaysToMatch, 1),
-    medianDaysToReunion: nullableRound(row.medianDaysToReunion, 1),
+    reports,
+    matched,
+    reunited,
+    matchedRate: reports === 0 ? null : round(matched / reports, 4),
+    reunitedRate: reports === 0 ? null : round(reunited / reports, 4),
+    medianDaysToMatch: nullableRound(row?.medianDaysToMatch ?? null, 1),
+    medianDaysToReunion: nullableRound(row?.medianDaysToReunion ?? null, 1),
   };
 }
 

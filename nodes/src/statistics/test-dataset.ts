@@ -106,36 +106,39 @@ export async function seedDataset(
     const createdAt = new Date(seed.at);
     const placementUnitId = seed.cci ? cci[seed.cci] : null;
     const state = seed.district === 'Patna' ? 'BR' : 'WB';
-    let row = await insertCase(db, {
-      id: newId('case'),
-      kind: seed.kind,
-      ownerUnitId: stations[seed.district],
-      placementUnitId,
-      child: { name: `Seeded Child ${seed.name}`, sex: 'female', age: { years: 10 } },
-      place: { country: 'IN', state, district: seed.district },
-      country: 'IN',
-      state,
-      district: seed.district,
-      eventDate: seed.at.slice(0, 10),
-      missing: seed.kind === 'missing' ? { guardians: [] } : null,
-      found:
-        seed.kind === 'found'
-          ? {
-              foundBy: 'police',
-              rescuedFromTrafficking: false,
-              ...(placementUnitId ? { placementUnitId } : {}),
-            }
-          : null,
-      createdBy: 'seed',
-      createdAt,
-      updatedAt: createdAt,
+    // A case is stored with its search terms and first version in one transaction, as routes do.
+    await db.transaction(async (tx) => {
+      let row = await insertCase(tx, {
+        id: newId('case'),
+        kind: seed.kind,
+        ownerUnitId: stations[seed.district],
+        placementUnitId,
+        child: { name: `Seeded Child ${seed.name}`, sex: 'female', age: { years: 10 } },
+        place: { country: 'IN', state, district: seed.district },
+        country: 'IN',
+        state,
+        district: seed.district,
+        eventDate: seed.at.slice(0, 10),
+        missing: seed.kind === 'missing' ? { guardians: [] } : null,
+        found:
+          seed.kind === 'found'
+            ? {
+                foundBy: 'police',
+                rescuedFromTrafficking: false,
+                ...(placementUnitId ? { placementUnitId } : {}),
+              }
+            : null,
+        createdBy: 'seed',
+        createdAt,
+        updatedAt: createdAt,
+      });
+      await recordVersion(tx, row, 'create', 'seed', null);
+      for (const [status, at] of seed.steps ?? []) {
+        const next = await updateCase(tx, row.id, row.version, { status, updatedAt: new Date(at) });
+        if (!next) throw new Error(`could not move ${seed.name} to ${status}`);
+        await recordVersion(tx, next, 'transition', 'seed', null);
+        row = next;
+      }
     });
-    await recordVersion(db, row, 'create', 'seed', null);
-    for (const [status, at] of seed.steps ?? []) {
-      const next = await updateCase(db, row.id, row.version, { status, updatedAt: new Date(at) });
-      if (!next) throw new Error(`could not move ${seed.name} to ${status}`);
-      await recordVersion(db, next, 'transition', 'seed', null);
-      row = next;
-    }
   }
 }

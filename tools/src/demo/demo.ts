@@ -3,7 +3,9 @@
 // missing-child report is published at NP for reunification with IN-* and BD, and seen to arrive
 // at IN-WB and BD. Runs until Ctrl-C, which stops every process. A second run reuses `.khoj/`.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CreatedReport, ForeignSummary, ReportInput } from '@khoj/contracts';
+import { writePrivateFile } from '@khoj/pki';
 import { initFederation } from '../federation/init.ts';
 import { federationLayout } from '../federation/layout.ts';
 import { createNode } from '../federation/node-create.ts';
@@ -35,7 +37,13 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(
       `Creating a federation in ${layout.root} (root CA, issuing CA, hub, ${DEMO_NODES.map((n) => n.nodeId).join(', ')}) …`,
     );
-    await initFederation(options.home, { name: 'khoj demo federation' });
+    const { rootKeyPassphrase } = await initFederation(options.home, { name: 'khoj demo federation' });
+    // A demo only: the passphrase beside the key it protects, so `khoj ca …` can be tried.
+    await writePrivateFile(demoPassphrasePath(options.home), `${rootKeyPassphrase}\n`);
+  } else if (!existsSync(layout.anchor)) {
+    throw new Error(
+      `${layout.root} was made by an older khoj (no trust anchor for the signed federation configuration); remove it and run the demo again`,
+    );
   } else print(`Reusing the federation in ${layout.root}`);
   const tokens: Record<string, string> = {};
   for (const node of DEMO_NODES) {
@@ -87,6 +95,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     print(
       `Try: curl -H "Authorization: Bearer $(cat ${tokenFile})" ${nodeUrl('IN-WB')}/v1/foreign-summaries`,
     );
+    print(
+      `Root CA passphrase (demo only): KHOJ_ROOT_PASSPHRASE=$(cat ${demoPassphrasePath(options.home)}) khoj --home ${options.home} ca rotate-issuing`,
+    );
     print(`The federation is ready (${((Date.now() - started) / 1000).toFixed(1)} s). Press Ctrl-C to stop.`);
     if (options.exitWhenReady) return;
     await new Promise<void>((resolve) => {
@@ -98,6 +109,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/** Where the demo keeps its root CA passphrase (a real federation keeps it offline). */
+export function demoPassphrasePath(home: string): string {
+  return join(federationLayout(home).root, 'DEMO-ROOT-PASSPHRASE');
 }
 
 async function publishMissingChild(nodeUrl: string, token: string): Promise<CreatedReport> {

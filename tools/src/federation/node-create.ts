@@ -1,10 +1,12 @@
-// `khoj node create <ID>`: a node's identity — TLS key and CSR, a certificate issued by the
-// federation's issuing CA, Ed25519 signing and X25519 encryption keys — and its registration
-// at the hub. (The enrolment flow with approval replaces the direct issuance.)
+// `khoj node create <ID>`: a node made on the hub machine without the enrolment flow — its TLS
+// key and CSR, a certificate from the hub's current issuing CA, Ed25519 signing and X25519
+// encryption keys, the trust anchor, and a registration file the hub reads from its members
+// directory. For demos and tests on one machine; a real node enrols (`khoj node enrol`), so
+// that its keys never leave it and administrators approve it.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MemberRegistration } from '@khoj/hub';
+import { currentIssuingCa, loadIssuingCas, type MemberRegistration } from '@khoj/hub';
 import type { NodeIdentity } from '@khoj/node';
 import {
   assertNodeId,
@@ -12,7 +14,6 @@ import {
   generateEncryptionKey,
   generateSigningKey,
   issueNodeCertificate,
-  readPrivateFile,
   writePrivateFile,
   writePrivateJwk,
   writePublicFile,
@@ -24,15 +25,18 @@ export type CreateNodeOptions = { displayName?: string; hubUrl: string };
 export async function createNode(home: string, nodeId: string, options: CreateNodeOptions) {
   assertNodeId(nodeId);
   const layout = federationLayout(home);
-  if (!existsSync(layout.issuingCaCert))
+  if (!existsSync(layout.rootCaCert))
     throw new Error(`no federation in ${layout.root}: run \`khoj federation init\` first`);
+  if (!existsSync(layout.anchor)) {
+    throw new Error(
+      `${layout.root} was made by an older khoj (no anchor file); make a new federation with \`khoj federation init\``,
+    );
+  }
   const paths = layout.node(nodeId);
   if (existsSync(paths.identity)) throw new Error(`node ${nodeId} already exists in ${paths.home}`);
 
-  const issuing = {
-    certPem: await readFile(layout.issuingCaCert, 'utf8'),
-    keyPem: await readPrivateFile(layout.issuingCaKey),
-  };
+  const issuing = currentIssuingCa(await loadIssuingCas(layout.hub), new Date());
+  if (!issuing) throw new Error('the hub has no valid issuing CA: run `khoj ca rotate-issuing`');
   const csr = createCsr({ nodeId });
   const certPem = issueNodeCertificate(issuing, csr.csrPem, { nodeId });
   const [signing, encryption] = await Promise.all([generateSigningKey(), generateEncryptionKey()]);
@@ -45,6 +49,7 @@ export async function createNode(home: string, nodeId: string, options: CreateNo
   await writePrivateFile(paths.tlsKey, csr.keyPem);
   await writePublicFile(paths.tlsCert, certPem + issuing.certPem);
   await writePublicFile(paths.trustAnchor, await readFile(layout.rootCaCert, 'utf8'));
+  await writePublicFile(paths.anchor, await readFile(layout.anchor, 'utf8'));
   await writePrivateJwk(paths.signingKey, signing.privateJwk);
   await writePrivateJwk(paths.encryptionKey, encryption.privateJwk);
   await writePublicFile(paths.identity, `${JSON.stringify(identity, null, 2)}\n`);

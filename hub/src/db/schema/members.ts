@@ -13,7 +13,7 @@ export const members = pgTable('members', {
   certificateFingerprint: text('certificate_fingerprint').notNull().unique(),
   signingKey: jsonb('signing_key').$type<PublicJwk>().notNull(),
   encryptionKey: jsonb('encryption_key').$type<PublicJwk>().notNull(),
-  status: text('status', { enum: ['active', 'suspended'] })
+  status: text('status', { enum: ['active', 'suspended', 'revoked'] })
     .notNull()
     .default('active'),
   registeredAt: instant('registered_at').notNull().defaultNow(),

@@ -2,7 +2,7 @@
 // is a child in care). Every change bumps `version` and keeps the previous state in
 // case_versions. Jurisdiction columns are copied out of `place` so that lists filter on indexes.
 import type { ChildRecord, ConsentScope } from '@khoj/contracts';
-import type { InferSelectModel } from 'drizzle-orm';
+import { type InferSelectModel, sql } from 'drizzle-orm';
 import { boolean, date, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { instant } from './columns.ts';
 import { units } from './units.ts';
@@ -32,6 +32,11 @@ export const cases = pgTable(
       .default('open'),
     closedReason: text('closed_reason'),
     version: integer('version').notNull().default(1),
+    /**
+     * The version the matcher last processed (NULL: never). Rows where it differs from `version`
+     * are the durable queue of reports to match, so no writer of cases has to enqueue anything.
+     */
+    matchedVersion: integer('matched_version'),
     ownerUnitId: text('owner_unit_id')
       .notNull()
       .references(() => units.id),
@@ -45,7 +50,7 @@ export const cases = pgTable(
     country: text('country').notNull(),
     state: text('state'),
     district: text('district'),
-    /** Lower-cased names, aliases and FIR/GD numbers, for prefix search in any script. */
+    /** Lower-cased words of names and aliases, and FIR/GD numbers (copied to case_terms). */
     searchTerms: text('search_terms').array().notNull().default([]),
     eventDate: date('event_date', { mode: 'string' }).notNull(),
     missing: jsonb('missing').$type<MissingValue>(),
@@ -59,12 +64,18 @@ export const cases = pgTable(
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
   (table) => [
-    index('cases_area').on(table.country, table.state, table.district, table.createdAt),
+    // Lists filtered by district (and a district's statistics) walk it newest first; a
+    // jurisdiction's country and state are checked on the rows it yields.
+    index('cases_district').on(table.district, table.createdAt, table.id),
     index('cases_owner').on(table.ownerUnitId, table.createdAt),
-    index('cases_placement').on(table.placementUnitId),
+    // Most cases have no placement: only children in care are indexed.
+    index('cases_placement').on(table.placementUnitId).where(sql`${table.placementUnitId} is not null`),
     index('cases_created').on(table.createdAt, table.id),
-    index('cases_search').using('gin', table.searchTerms),
+    // Word search is served by case_terms (case-terms.ts), not by an index on searchTerms.
     uniqueIndex('cases_external_ref').on(table.ownerUnitId, table.externalRef),
+    index('cases_to_match')
+      .on(table.updatedAt)
+      .where(sql`${table.matchedVersion} is distinct from ${table.version}`),
   ],
 );
 export type CaseRow = InferSelectModel<typeof cases>;

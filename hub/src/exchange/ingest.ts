@@ -1,0 +1,155 @@
+// Storing accepted envelopes with group commit. Each envelope is checked on its own request
+// (signature, policy); storing is what must be serialised — the transparency log has one head —
+// so requests queue here and one transaction at a time stores every envelope waiting: the
+// envelopes, one delivery per recipient and their log entries, together. While it commits, the
+// next batch gathers. Under load a transaction carries many envelopes (one commit, one lock of
+// the log head, one read of the frontier); alone, an envelope is stored at once.
+import type { Envelope, Receipt, TransparencyLeaf } from '@khoj/contracts';
+import type { Database } from '@khoj/platform';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../db/rows.ts';
+import type * as schema from '../db/schema/index.ts';
+import { type LogState, lockLogHead, readLogState, writeEntries } from '../transparency/log.store.ts';
+
+export type AcceptedEnvelope = {
+  envelope: Envelope;
+  digest: string;
+  receipt: Receipt;
+  /** Resolved: a fanned-out query's members, otherwise the envelope's recipients. */
+  recipients: string[];
+  traceparent: string | undefined;
+};
+
+/** `stored`: this request stored it; `exists`: an envelope with this id was there already. */
+export type IngestOutcome = 'stored' | 'exists';
+
+/** Largest batch per transaction (at 64 recipients each, well under PostgreSQL's 65,535 bind parameters). */
+const MAX_BATCH = 200;
+
+type Waiting = {
+  accepted: AcceptedEnvelope;
+  resolve: (outcome: IngestOutcome) => void;
+  reject: (error: unknown) => void;
+};
+
+export type EnvelopeIngest = ReturnType<typeof createEnvelopeIngest>;
+
+export function createEnvelopeIngest(db: Database<typeof schema>) {
+  let queue: Waiting[] = [];
+  let running: Promise<void> | undefined;
+  /**
+   * The log as this process last committed it, so a batch need not read the frontier again. Used
+   * only when the locked head still has its size and root (another hub process may have appended).
+   */
+  let lastLog: LogState | undefined;
+
+  async function drain(): Promise<void> {
+    // Requests that arrive in the same turn of the event loop join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (queue.length > 0) {
+      const batch = queue.slice(0, MAX_BATCH);
+      queue = queue.slice(MAX_BATCH);
+      await storeBatch(batch);
+    }
+    running = undefined;
+  }
+
+  async function storeBatch(batch: Waiting[]): Promise<void> {
+    try {
+      const stored = await storeTogether(batch.map((waiting) => waiting.accepted));
+      for (const waiting of batch) {
+        waiting.resolve(stored.has(waiting.accepted) ? 'stored' : 'exists');
+      }
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One envelope the database refuses must not fail the others: store each on its own.
+      for (const waiting of batch) await storeBatch([waiting]);
+    }
+  }
+
+  /** One transaction; returns the envelopes this transaction stored (not those already there). */
+  async function storeTogether(batch: AcceptedEnvelope[]): Promise<Set<AcceptedEnvelope>> {
+    // First of each id only, in id order: two transactions inserting overlapping ids in different
+    // orders could deadlock on the primary key.
+    const byId = new Map<string, AcceptedEnvelope>();
+    for (const accepted of batch)
+      if (!byId.has(accepted.envelope.id)) byId.set(accepted.envelope.id, accepted);
+    const unique = [...byId.values()].sort((a, b) => (a.envelope.id < b.envelope.id ? -1 : 1));
+    const stored = await db.transaction(async (tx) => {
+      // Issued together, so PostgreSQL gets them in one round trip on the transaction's
+      // connection. unnest over array parameters: nine parameters whatever the batch size.
+      const [inserted, head] = await Promise.all([
+        tx.execute(sql`
+          insert into envelopes
+            (id, origin, type, expires_at, digest, body, receipt, traceparent, received_at)
+          select id, origin, type, expires_at::timestamptz, digest, body::jsonb, receipt::jsonb, traceparent,
+            received_at::timestamptz
+          from unnest(
+            ${sql.param(unique.map(({ envelope }) => envelope.id))}::text[],
+            ${sql.param(unique.map(({ envelope }) => envelope.origin))}::text[],
+            ${sql.param(unique.map(({ envelope }) => envelope.type))}::text[],
+            ${sql.param(unique.map(({ envelope }) => envelope.expiresAt))}::text[],
+            ${sql.param(unique.map(({ digest }) => digest))}::text[],
+            ${sql.param(unique.map(({ envelope }) => JSON.stringify(envelope)))}::text[],
+            ${sql.param(unique.map(({ receipt }) => JSON.stringify(receipt)))}::text[],
+            ${sql.param(unique.map(({ traceparent }) => traceparent ?? null))}::text[],
+            ${sql.param(unique.map(({ receipt }) => receipt.receivedAt))}::text[]
+          ) as envelope(id, origin, type, expires_at, digest, body, receipt, traceparent, received_at)
+          on conflict do nothing
+          returning id`),
+        lockLogHead(tx),
+      ]);
+      const ids = new Set(rowsOf<{ id: string }>(inserted).map((row) => row.id));
+      const fresh = unique.filter((accepted) => ids.has(accepted.envelope.id));
+      if (fresh.length === 0) return { fresh, log: undefined };
+      const state =
+        lastLog && lastLog.size === head.treeSize && lastLog.rootHash === head.rootHash
+          ? lastLog
+          : await readLogState(tx, head);
+      const deliveryRows = fresh.flatMap(({ envelope, recipients }) =>
+        recipients.map((recipient) => [envelope.id, recipient] as const),
+      );
+      const [, log] = await Promise.all([
+        tx.execute(sql`
+          insert into deliveries (envelope_id, recipient)
+          select * from unnest(
+            ${sql.param(deliveryRows.map(([envelopeId]) => envelopeId))}::text[],
+            ${sql.param(deliveryRows.map(([, recipient]) => recipient))}::text[]
+          )`),
+        writeEntries(tx, state, fresh.map(logEntry)),
+      ]);
+      return { fresh, log };
+    });
+    // Only once committed: a rolled-back batch must not leave its state behind.
+    if (stored.log) lastLog = stored.log;
+    return new Set(stored.fresh);
+  }
+
+  return {
+    store(accepted: AcceptedEnvelope): Promise<IngestOutcome> {
+      return new Promise((resolve, reject) => {
+        queue.push({ accepted, resolve, reject });
+        running ??= drain();
+      });
+    },
+    /** Resolves once everything queued has been stored (or failed). */
+    async idle(): Promise<void> {
+      while (running) await running;
+    },
+  };
+}
+
+export function logEntry({ envelope, digest, receipt, recipients }: AcceptedEnvelope): TransparencyLeaf {
+  return {
+    envelopeId: envelope.id,
+    type: envelope.type,
+    origin: envelope.origin,
+    recipients,
+    purposes: envelope.purposes,
+    digest,
+    acceptedAt: receipt.receivedAt,
+  };
+}

@@ -1,0 +1,111 @@
+// The model's parameters: for every field level, m = P(level | same child) and u = P(level |
+// different children), and the prior share of same-child pairs among blocked candidates. The
+// defaults are hand-set from what reports in the region look like; EM over the node's own
+// candidates or officers' decisions replace them (estimate.ts).
+import type { FieldName } from './fields.ts';
+
+export type LevelParameters = { m: number; u: number };
+
+export type ModelParameters = {
+  version: number;
+  /** ISO 8601. */
+  estimatedAt: string;
+  source: 'default' | 'em' | 'labelled';
+  /** Share of blocked candidate pairs that are the same child. */
+  priorMatchProbability: number;
+  fields: Record<FieldName, Record<string, LevelParameters>>;
+};
+
+/** Probability thresholds: a candidate at or above `review` is shown to officers; `alert` alerts the owners. */
+export const DEFAULT_THRESHOLDS = { review: 0.5, alert: 0.9 } as const;
+export type Thresholds = { review: number; alert: number };
+
+/** 'unknown' carries no evidence: m = u, weight 0. */
+const NEUTRAL: LevelParameters = { m: 1, u: 1 };
+
+/**
+ * Hand-set starting point. Per field the m values of the known levels sum to 1, and so do the u
+ * values. Reasoning, briefly:
+ * - name: found children often give a given name only or a pet name, so given-name-only levels
+ *   keep much of m; an exact full name among different children is rare (u 1 in 2,000).
+ * - guardian: often absent on the found side (then unknown); a child may name an uncle, so
+ *   'different' is only mildly against.
+ * - sex: recording errors happen (m of 'different' 3%), so it is strong but not absolute.
+ * - age: estimates of found children are rough; 'far' is strong evidence against.
+ * - time: most children are found within three months; a found date before the last-seen date
+ *   happens only by a data error (m 2%).
+ * - place: children are moved; same country but another state keeps a fifth of true matches.
+ * - marks: the same mark at the same place and side is rare by chance.
+ */
+export const DEFAULT_PARAMETERS: ModelParameters = {
+  version: 1,
+  estimatedAt: '2026-11-28T00:00:00.000Z',
+  source: 'default',
+  priorMatchProbability: 0.001,
+  fields: {
+    name: {
+      exact_full: { m: 0.4, u: 0.0005 },
+      'surname_class+given_phonetic': { m: 0.15, u: 0.0006 },
+      given_phonetic: { m: 0.2, u: 0.004 },
+      given_fuzzy: { m: 0.06, u: 0.01 },
+      alias_or_pet_name: { m: 0.05, u: 0.01 },
+      'given_phonetic+surname_different': { m: 0.02, u: 0.005 },
+      pet_name_only: { m: 0.04, u: 0.04 },
+      different: { m: 0.08, u: 0.9299 },
+      unknown: NEUTRAL,
+    },
+    guardian: {
+      exact: { m: 0.3, u: 0.001 },
+      phonetic: { m: 0.3, u: 0.003 },
+      fuzzy: { m: 0.1, u: 0.01 },
+      different: { m: 0.3, u: 0.986 },
+      unknown: NEUTRAL,
+    },
+    sex: {
+      same: { m: 0.97, u: 0.5 },
+      different: { m: 0.03, u: 0.5 },
+      unknown: NEUTRAL,
+    },
+    age: {
+      inside: { m: 0.7, u: 0.15 },
+      near: { m: 0.22, u: 0.15 },
+      off_by_3_4: { m: 0.06, u: 0.2 },
+      far: { m: 0.02, u: 0.5 },
+      unknown: NEUTRAL,
+    },
+    time: {
+      found_after_soon: { m: 0.55, u: 0.1 },
+      found_after_later: { m: 0.35, u: 0.35 },
+      found_after_long: { m: 0.08, u: 0.15 },
+      found_before: { m: 0.02, u: 0.4 },
+      unknown: NEUTRAL,
+    },
+    place: {
+      same_district: { m: 0.35, u: 0.03 },
+      same_state: { m: 0.2, u: 0.12 },
+      near_100km: { m: 0.08, u: 0.02 },
+      corridor: { m: 0.07, u: 0.02 },
+      same_country: { m: 0.22, u: 0.45 },
+      different: { m: 0.08, u: 0.36 },
+      unknown: NEUTRAL,
+    },
+    languages: {
+      overlap: { m: 0.92, u: 0.6 },
+      disjoint: { m: 0.08, u: 0.4 },
+      unknown: NEUTRAL,
+    },
+    marks: {
+      same_mark_place_side: { m: 0.25, u: 0.005 },
+      same_mark_place: { m: 0.2, u: 0.02 },
+      same_kind: { m: 0.25, u: 0.25 },
+      none_in_common: { m: 0.3, u: 0.725 },
+      unknown: NEUTRAL,
+    },
+    height: {
+      consistent: { m: 0.75, u: 0.35 },
+      near: { m: 0.18, u: 0.3 },
+      far: { m: 0.07, u: 0.35 },
+      unknown: NEUTRAL,
+    },
+  },
+};

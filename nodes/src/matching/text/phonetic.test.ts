@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { phoneticKey, toLatin } from './index.ts';
+
+/** Phonetic key of a written word in any script. */
+const key = (written: string) => phoneticKey(toLatin(written));
+
+describe('phoneticKey', () => {
+  it.each([
+    ['রাহুল', 'Rahul'],
+    ['দেবনাথ', 'Devnath'],
+    ['Debnath', 'Devnath'],
+    ['মোহাম্মদ', 'Mohammed'],
+    ['Mohammad', 'Muhammad'],
+    ['Md', 'Mohammad'],
+    ['লক্ষ্মী', 'Lakshmi'],
+    ['Lakshmi', 'Laxmi'],
+    ['चटर्जी', 'Chatterjee'],
+    ['সুমাইয়া', 'Sumaiya'],
+    ['Sumaiya', 'Sumaya'],
+    ['খাতুন', 'Khatoon'],
+    ['श्याम', 'Shyam'],
+    ['थापा', 'Thapa'],
+    ['ৰাজু', 'Raju'],
+    ['বিজয়', 'Vijay'],
+    ['Bijoy', 'Bijay'],
+    ['বিশ্বাস', 'Biswas'],
+    ['Chowdhury', 'Chaudhary'],
+    ['Reena', 'Rina'],
+    ['Hossain', 'Hussain'],
+    ['Ahmed', 'Ahmad'],
+    ['Sheikh', 'Shaikh'],
+    ['Sk', 'Sheikh'],
+    ['Pinky', 'Pinki'],
+    ['মন্টু', 'Montu'],
+    ['Guddu', 'Gudu'],
+    ['गुड्डू', 'Guddu'],
+    ['Bappa', 'বাপ্পা'],
+    ['सिंह', 'Singh'],
+    ['সুব্রত', 'Subrata'],
+    ['Rajeev', 'Rajib'],
+    ['कान्छी', 'Kanchhi'],
+  ])('%s and %s agree', (a, b) => {
+    expect(key(a)).not.toBe('');
+    expect(key(a)).toBe(key(b));
+  });
+
+  it.each([
+    ['Rahul', 'Rohit'],
+    ['Das', 'Dey'],
+    ['Lakshmi', 'Laila'],
+    ['Mohammad', 'Mahmud'],
+    ['Sen', 'Singh'],
+    ['Hossain', 'Hasan'],
+    ['Rina', 'Rani'],
+    ['Babu', 'Baba'],
+    ['Mina', 'Mini'],
+  ])('%s and %s differ', (a, b) => {
+    expect(key(a)).not.toBe(key(b));
+  });
+
+  it('gives known keys', () => {
+    expect(phoneticKey('mohammad')).toBe('mahamad');
+    expect(phoneticKey('chatterjee')).toBe('catarji');
+    expect(phoneticKey('lakshmi')).toBe('laksmi');
+    expect(phoneticKey('roy')).toBe('ri');
+  });
+
+  it('is empty for empty input and keys each word of a phrase', () => {
+    expect(phoneticKey('')).toBe('');
+    expect(phoneticKey('north dinajpur')).toBe(`${phoneticKey('north')} ${phoneticKey('dinajpur')}`);
+  });
+});

@@ -1,0 +1,300 @@
+// Benchmark of the hub's ingest (issue: >= 2,000 signed + encrypted envelopes/s over mutual TLS
+// with keep-alive on this 2-core machine; node → hub → node latency p95 <= 500 ms under that
+// load), with the raw Ed25519 verify rate of the same machine as the bound.
+//
+//   npm run bench:hub-ingest -- [--envelopes 20000] [--concurrency 48] [--connections 48]
+//                               [--database-url postgres://…] [--pglite]
+//
+// Starts a hub as its own process (PostgreSQL: --database-url, else KHOJ_TEST_POSTGRES_URL, in a
+// fresh database dropped at the end; --pglite or neither: the embedded database) with two
+// members, NP and BD, registered from files. Builds every envelope beforehand as a node seals
+// one (the summary signed with NP's Ed25519 key as a compact JWS, encrypted to BD's X25519 key as
+// a JWE, the envelope signed with a detached JWS), so the timed part is the hub's ingest: NP
+// submits them over keep-alive mutual-TLS connections with the given number in flight, while BD
+// long-polls its inbox and acknowledges; each envelope's latency is from its submission to BD
+// receiving it. Afterwards the transparency log is verified from the database.
+
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg, uptime } from 'node:os';
+import { parseArgs } from 'node:util';
+import { envelopeIdFor, envelopeSigningInput, type UnsignedEnvelope } from '@khoj/contracts';
+import { verifyHubHomeLog } from '@khoj/hub';
+import { encryptForRecipients, signDetached, signJws } from '@khoj/pki';
+import { Pool } from 'undici';
+import { createTestFederation, type TestNode } from '../../hub/src/testing/test-federation.ts';
+import { createDatabase, dropDatabase } from '../../tests/infra/services.ts';
+import { startHubProcess } from '../src/run/services.ts';
+
+const { values } = parseArgs({
+  options: {
+    envelopes: { type: 'string', default: '20000' },
+    warmup: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '48' },
+    // Node's HTTP server answers pipelined requests on a connection one after another, so the
+    // hub sees as many requests at once as there are connections: one per request in flight.
+    connections: { type: 'string', default: '48' },
+    'database-url': { type: 'string' },
+    pglite: { type: 'boolean', default: false },
+  },
+});
+const total = Number(values.envelopes);
+const warmup = Number(values.warmup);
+const concurrency = Number(values.concurrency);
+const connections = Number(values.connections);
+for (const [name, value] of Object.entries({ total, warmup, concurrency, connections })) {
+  if (!Number.isInteger(value) || value < (name === 'warmup' ? 0 : 1)) {
+    throw new Error(`--${name} must be a whole number`);
+  }
+}
+
+const serverUrl = values.pglite ? undefined : (values['database-url'] ?? process.env.KHOJ_TEST_POSTGRES_URL);
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, up ${(uptime() / 3600).toFixed(1)} h, load ${load()}`,
+);
+
+const fed = await createTestFederation(['NP', 'BD']);
+const np = fed.node('NP');
+const bd = fed.node('BD');
+const databaseUrl = serverUrl
+  ? await createDatabase(serverUrl, `hub_bench_${randomBytes(4).toString('hex')}`)
+  : undefined;
+const hub = await startHubProcess(fed.hubHome, 0, {
+  env: { DATABASE_URL: databaseUrl, KHOJ_HUB_PUBLIC_PORT: '0', OTEL_TRACES_EXPORTER: 'none' },
+});
+console.log(`hub: ${hub.url} on ${databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)'}`);
+
+try {
+  console.log(`sealing ${warmup + total} envelopes NP → BD …`);
+  const sealStart = performance.now();
+  const bodies: Array<{ id: string; body: string }> = [];
+  for (let i = 0; i < warmup + total; i++) bodies.push(await sealEnvelope(np, bd, i));
+  const sealSeconds = (performance.now() - sealStart) / 1000;
+  const bytes = bodies.reduce((sum, entry) => sum + entry.body.length, 0) / bodies.length;
+  console.log(
+    `sealed in ${sealSeconds.toFixed(1)} s (${Math.round(bodies.length / sealSeconds)}/s), ${Math.round(bytes)} bytes each`,
+  );
+
+  const verifyRate = ed25519VerifyRate(np, bodies[0]?.body as string);
+  console.log(`raw Ed25519 verify (node:crypto, one thread): ${Math.round(verifyRate)}/s`);
+
+  const sender = mtlsPool(hub.url, np, connections, Math.ceil(concurrency / connections));
+  const receiver = startReceiver(hub.url, bd);
+  await submitAll(sender, bodies.slice(0, warmup), concurrency);
+  await receiver.waitFor(bodies.slice(0, warmup).map((entry) => entry.id));
+
+  console.log(`load before the run: ${load()}`);
+  const measured = bodies.slice(warmup);
+  const hubCpuBefore = processCpuMs(hub.child.pid);
+  const ownCpuBefore = process.cpuUsage();
+  const start = performance.now();
+  const { statuses, sentAt } = await submitAll(sender, measured, concurrency);
+  const seconds = (performance.now() - start) / 1000;
+  const received = await receiver.waitFor(measured.map((entry) => entry.id));
+  const hubCpu = processCpuMs(hub.child.pid) - hubCpuBefore;
+  const ownCpu = process.cpuUsage(ownCpuBefore);
+  console.log(`load after the run: ${load()}`);
+  await receiver.stop();
+  await sender.close();
+
+  const latencies = measured
+    .map((entry) => (received.get(entry.id) ?? Number.NaN) - (sentAt.get(entry.id) ?? Number.NaN))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  const rate = total / seconds;
+  console.log('');
+  console.log(`| measure | value |`);
+  console.log(`| --- | --- |`);
+  console.log(
+    `| envelopes | ${total} (after ${warmup} warm-up), ${concurrency} in flight over ${connections} connections |`,
+  );
+  console.log(`| answers | ${[...statuses].map(([status, count]) => `${status}: ${count}`).join(', ')} |`);
+  console.log(`| hub ingest | **${Math.round(rate)} envelopes/s** (${seconds.toFixed(2)} s) |`);
+  console.log(`| raw Ed25519 verify (bound) | ${Math.round(verifyRate)}/s |`);
+  console.log(
+    `| CPU per envelope | hub ${(hubCpu / total).toFixed(2)} ms, this client (sender + receiver) ${((ownCpu.user + ownCpu.system) / 1000 / total).toFixed(2)} ms |`,
+  );
+  console.log(
+    `| node → hub → node latency | p50 ${percentile(latencies, 0.5)} ms, p95 **${percentile(latencies, 0.95)} ms**, p99 ${percentile(latencies, 0.99)} ms, max ${Math.round(latencies.at(-1) ?? 0)} ms (${latencies.length} received) |`,
+  );
+  console.log(`| load average (1, 5, 15 min) | ${load()} |`);
+  console.log('');
+
+  await hub.stop();
+  const check = await verifyHubHomeLog(fed.hubHome, databaseUrl);
+  console.log(
+    check.ok
+      ? `transparency log verified from the database: ${check.entries} entries, ${check.checkpoints} checkpoints`
+      : `TRANSPARENCY LOG DOES NOT VERIFY: ${check.problem}`,
+  );
+  if (!check.ok || (statuses.get(201) ?? 0) !== total || latencies.length !== total) process.exitCode = 1;
+} finally {
+  await hub.stop();
+  if (databaseUrl && serverUrl) await dropDatabase(serverUrl, new URL(databaseUrl).pathname.slice(1));
+  await fed.cleanup();
+}
+
+/** An envelope as nodes/src/exchange/seal.ts makes one: JWS of the content, JWE to BD, detached JWS. */
+async function sealEnvelope(from: TestNode, to: TestNode, i: number): Promise<{ id: string; body: string }> {
+  const now = new Date();
+  const caseId = `case_${randomBytes(12).toString('hex')}`;
+  const summary = {
+    caseId,
+    origin: from.nodeId,
+    version: 1,
+    kind: 'missing',
+    child: {
+      name: `Child ${i}`,
+      sex: i % 2 ? 'female' : 'male',
+      ageYears: 6 + (i % 10),
+      languages: ['bn', 'hi'],
+      marks: 'a small scar over the left eyebrow',
+    },
+    place: { district: 'Nadia', state: 'IN-WB', description: 'near the railway station' },
+    lastSeenAt: now.toISOString(),
+    phonetic: randomBytes(24).toString('base64url'),
+  };
+  const scope = {
+    purposes: ['reunification'],
+    recipients: [to.nodeId],
+    fields: 'standard',
+    legalBasis: 'guardian_consent',
+    expiresAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    grantedBy: 'officer',
+    grantedAt: now.toISOString(),
+  };
+  const inner = await signJws(JSON.stringify({ summary, scope }), from.signing);
+  const payload = await encryptForRecipients(inner, [
+    { kid: to.encryption.kid, publicJwk: to.encryption.publicJwk },
+  ]);
+  const unsigned: UnsignedEnvelope = {
+    id: envelopeIdFor(from.nodeId, 'case.summary', caseId, 1),
+    type: 'case.summary',
+    origin: from.nodeId,
+    recipients: [to.nodeId],
+    purposes: ['reunification'],
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 86_400_000).toISOString(),
+    payload: payload as UnsignedEnvelope['payload'],
+  };
+  const envelope = {
+    ...unsigned,
+    signature: await signDetached(envelopeSigningInput(unsigned), from.signing),
+  };
+  return { id: envelope.id, body: JSON.stringify(envelope) };
+}
+
+/** How many Ed25519 signatures of an envelope's size node:crypto verifies per second on one thread. */
+function ed25519VerifyRate(from: TestNode, body: string): number {
+  // What the hub verifies: the envelope's signing input.
+  const message = Buffer.from(envelopeSigningInput(JSON.parse(body)));
+  const signature = sign(
+    null,
+    message,
+    createPrivateKey({ key: { ...from.signing.privateJwk }, format: 'jwk' }),
+  );
+  const publicKey = createPublicKey({ key: { ...from.signing.publicJwk }, format: 'jwk' });
+  let count = 0;
+  const start = performance.now();
+  while (performance.now() - start < 2_000) {
+    for (let i = 0; i < 100; i++) if (verify(null, message, publicKey, signature)) count++;
+  }
+  return count / ((performance.now() - start) / 1000);
+}
+
+function mtlsPool(url: string, node: TestNode, connections: number, pipelining: number) {
+  return new Pool(url, {
+    connections,
+    pipelining,
+    keepAliveTimeout: 60_000,
+    connect: { ca: fed.root.certPem, cert: node.certPem, key: node.keyPem },
+  });
+}
+
+async function submitAll(pool: Pool, entries: Array<{ id: string; body: string }>, inFlight: number) {
+  const statuses = new Map<number, number>();
+  const sentAt = new Map<string, number>();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < entries.length; i = next++) {
+      const entry = entries[i] as { id: string; body: string };
+      sentAt.set(entry.id, performance.now());
+      const response = await pool.request({
+        method: 'POST',
+        path: '/v1/envelopes',
+        headers: { 'content-type': 'application/json' },
+        body: entry.body,
+      });
+      await response.body.dump();
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return { statuses, sentAt };
+}
+
+/** BD: long-polls its inbox, acknowledges, and notes when each envelope arrived. */
+function startReceiver(url: string, node: TestNode) {
+  const pool = mtlsPool(url, node, 2, 1);
+  const received = new Map<string, number>();
+  let stopped = false;
+  const waiters: Array<() => void> = [];
+  const loop = (async () => {
+    while (!stopped) {
+      const response = await pool.request({ method: 'GET', path: '/v1/inbox?waitSeconds=5&limit=100' });
+      const { deliveries } = (await response.body.json()) as {
+        deliveries: Array<{ envelope: { id: string } }>;
+      };
+      const at = performance.now();
+      const ids = deliveries.map((delivery) => delivery.envelope.id);
+      for (const id of ids) if (!received.has(id)) received.set(id, at);
+      if (ids.length > 0) {
+        const ack = await pool.request({
+          method: 'POST',
+          path: '/v1/inbox/ack',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ envelopeIds: ids }),
+        });
+        await ack.body.dump();
+        for (const wake of waiters.splice(0)) wake();
+      }
+    }
+  })();
+  return {
+    async waitFor(ids: string[], timeoutMs = 120_000): Promise<Map<string, number>> {
+      const deadline = Date.now() + timeoutMs;
+      while (ids.some((id) => !received.has(id)) && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 1_000);
+        });
+      }
+      return received;
+    },
+    async stop() {
+      stopped = true;
+      await loop.catch(() => undefined);
+      await pool.close();
+    },
+  };
+}
+
+/** CPU time (user + system) of a process so far, from /proc (Linux); NaN elsewhere. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number);
+}
