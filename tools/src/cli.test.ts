@@ -185,5 +185,5 @@ describe('khoj federation init / node create', () => {
       code: 2,
       stderr: expect.stringMatching(/broken at entry 2: was altered/),
     });
-  }, 180_000);
+  }, 600_000);
 });
