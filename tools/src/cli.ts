@@ -6,6 +6,7 @@ import { runDemo } from './demo/demo.ts';
 import { initFederationCommand } from './federation/init.ts';
 import { federationLayout } from './federation/layout.ts';
 import { createNode } from './federation/node-create.ts';
+import { registerHubLogCommand } from './hub-log/command.ts';
 import { registerMatchCommand } from './match/command.ts';
 import { startHubProcess, startNodeProcess } from './run/services.ts';
 import { registerSynthCommand } from './synth/command.ts';
@@ -64,6 +65,7 @@ node
   });
 
 const hub = program.command('hub').description('the federation hub');
+registerHubLogCommand(hub);
 hub
   .command('start')
   .description('run the hub (PostgreSQL with DATABASE_URL; embedded otherwise)')
