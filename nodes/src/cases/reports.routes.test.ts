@@ -325,6 +325,50 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
     expect(await ids(word)).toEqual([made[1], first]);
   });
 
+  it('searches a word within a district, and follows a case moved to another district', async () => {
+    const word = `d${randomUUID().slice(0, 8)}`;
+    const named = (district: string) => ({
+      ...missingChild,
+      child: { ...missingChild.child, name: `Tumpa ${word}` },
+      place: { country: 'IN', state: 'WB', district },
+    });
+    const realClock = node.services.clock;
+    const createdAt = (minute: number) => () => new Date(Date.UTC(2026, 10, 2, 9, minute));
+    let nadia: string;
+    let malda: string;
+    try {
+      node.services.clock = createdAt(0);
+      nadia = (await body(create(named('Nadia')))).report.caseId;
+      node.services.clock = createdAt(1);
+      malda = (await body(create(named('Malda')))).report.caseId;
+    } finally {
+      node.services.clock = realClock;
+    }
+    const dcpuNadia = (
+      await node.user('dcpu_officer', (await node.unit({ type: 'dcpu', district: 'Nadia' })).id)
+    ).token;
+    const ids = async (token: string, extra = '') =>
+      (await body(node.request(token, 'GET', `/v1/reports?q=${word}${extra}`))).reports.map(
+        (r: { caseId: string }) => r.caseId,
+      );
+    expect(await ids(otherPolice, '&district=Malda')).toEqual([malda]);
+    expect(await ids(otherPolice, '&district=Howrah')).toEqual([]);
+    expect(await ids(dcpuNadia)).toEqual([nadia]);
+    expect(await ids(dcpuNadia, '&district=Malda')).toEqual([]);
+
+    const moved = await node.request(
+      police,
+      'PATCH',
+      `/v1/reports/${malda}`,
+      { place: { country: 'IN', state: 'WB', district: 'Nadia' }, reason: 'district corrected' },
+      { 'if-match': '"1"' },
+    );
+    expect(moved.status).toBe(200);
+    expect(await ids(otherPolice, '&district=Malda')).toEqual([]);
+    expect(await ids(otherPolice, '&district=Nadia')).toEqual([malda, nadia]);
+    expect(await ids(dcpuNadia)).toEqual([malda, nadia]);
+  });
+
   it('serves exactly the routes of the committed OpenAPI document', async () => {
     const committed = JSON.parse(
       await readFile(new URL('../../../contracts/openapi/node.json', import.meta.url), 'utf8'),

@@ -15,7 +15,7 @@ import {
 } from '@khoj/contracts';
 import { ApiError, newId } from '@khoj/platform';
 import type { Context } from 'hono';
-import { type Action, type Actor, readFilter } from '../access/permissions.ts';
+import { type Action, type Actor, mayActOnCase, readFilter } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.store.ts';
 import { type CaseRow, caseProgress, type NewCaseRow } from '../db/schema/index.ts';
 import { findUnit } from '../directory/units.store.ts';
@@ -24,7 +24,7 @@ import { publicationOf, publishCaseVersion } from '../exchange/publish.ts';
 import type { NodeServices } from '../services.ts';
 import { caseAudit, caseFor as loadCase, readCase } from './case-access.ts';
 import { checkTransition } from './lifecycle.ts';
-import { grantConsent, searchTermsFor, toReport, versionFromIfMatch } from './report.ts';
+import { caseScope, grantConsent, searchTermsFor, toReport, versionFromIfMatch } from './report.ts';
 import {
   insertCase,
   listCases,
@@ -105,7 +105,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
   app.openapi(listReportsRoute, async (c) => {
     const query = c.req.valid('query');
     const actor = c.get('actor');
-    const rows = await listCases(
+    const listed = await listCases(
       services.db,
       readFilter(actor),
       {
@@ -119,8 +119,12 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       },
       actor.unitId,
     );
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
+    const shown = listed.slice(0, query.limit);
+    const last = shown.at(-1);
+    // The query applies the read rules; each row is checked again by the rules of a single read,
+    // so that no fault in a query (a word search matches districts on a copy) lists a case the
+    // actor may not read.
+    const page = shown.filter((row) => mayActOnCase(actor, 'case.read', caseScope(row)));
     await appendAudit(
       services.db,
       audit(
@@ -131,7 +135,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       ),
     );
     return c.json(
-      { reports: page.map(toReport), next: rows.length > query.limit && last ? encodeCursor(last) : null },
+      { reports: page.map(toReport), next: listed.length > query.limit && last ? encodeCursor(last) : null },
       200,
     );
   });

@@ -124,12 +124,12 @@ async function insertBatch(
         from inserted
       ),
       terms as (
-        insert into ${caseTerms} (term, created_at, case_id)
-        select distinct term, inserted.created_at, inserted.id
+        insert into ${caseTerms} (term, created_at, case_id, district)
+        select distinct term, inserted.created_at, inserted.id, coalesce(inserted.district, '')
         from inserted, unnest(inserted.search_terms) as term
         -- In key order: at a million cases the index is larger than the server's buffers, and
         -- walking it in order reads each page it changes once per batch, not once per word.
-        order by 1, 2, 3
+        order by 1, 2, 3, 4
       )
       select count(*)::int as imported, min(id) as first from inserted`);
     // postgres-js answers with the rows, PGlite with { rows }.
