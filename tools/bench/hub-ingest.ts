@@ -63,12 +63,13 @@ const bd = fed.node('BD');
 const databaseUrl = serverUrl
   ? await createDatabase(serverUrl, `hub_bench_${randomBytes(4).toString('hex')}`)
   : undefined;
-const hub = await startHubProcess(fed.hubHome, 0, {
-  env: { DATABASE_URL: databaseUrl, KHOJ_HUB_PUBLIC_PORT: '0', OTEL_TRACES_EXPORTER: 'none' },
-});
-console.log(`hub: ${hub.url} on ${databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)'}`);
+let hub: Awaited<ReturnType<typeof startHubProcess>> | undefined;
 
 try {
+  hub = await startHubProcess(fed.hubHome, 0, {
+    env: { DATABASE_URL: databaseUrl, KHOJ_HUB_PUBLIC_PORT: '0', OTEL_TRACES_EXPORTER: 'none' },
+  });
+  console.log(`hub: ${hub.url} on ${databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)'}`);
   console.log(`sealing ${warmup + total} envelopes NP → BD …`);
   const sealStart = performance.now();
   const bodies: Array<{ id: string; body: string }> = [];
@@ -133,7 +134,7 @@ try {
   );
   if (!check.ok || (statuses.get(201) ?? 0) !== total || latencies.length !== total) process.exitCode = 1;
 } finally {
-  await hub.stop();
+  await hub?.stop();
   if (databaseUrl && serverUrl) await dropDatabase(serverUrl, new URL(databaseUrl).pathname.slice(1));
   await fed.cleanup();
 }
