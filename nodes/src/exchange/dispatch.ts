@@ -4,6 +4,7 @@
 // re-dispatches due rows, so losing Redis delays delivery and loses nothing.
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { startWakeableLoop } from '../jobs/wakeable-loop.ts';
 import type { NodeServices } from '../services.ts';
 import { dueEnvelopes } from './outbox.store.ts';
 import { relayById, relayDue } from './relay.ts';
@@ -18,29 +19,15 @@ export type RelayDispatcher = {
 const SWEEP_MS = 1_000;
 
 export function startInProcessRelay(services: NodeServices): RelayDispatcher {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const loop = (async () => {
-    while (!stopped) {
-      await relayDue(services).catch((error: unknown) => services.log(`relay pass failed: ${String(error)}`));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, SWEEP_MS);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
-  return {
-    kind: 'in-process',
-    notify: () => wake?.(),
-    async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
+  const loop = startWakeableLoop(
+    async () => {
+      await relayDue(services);
+      return false;
     },
-  };
+    SWEEP_MS,
+    (error) => services.log(`relay pass failed: ${String(error)}`),
+  );
+  return { kind: 'in-process', notify: () => loop.wake(), stop: () => loop.stop() };
 }
 
 export function startBullmqRelay(services: NodeServices, redisUrl: string): RelayDispatcher {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { startWakeableLoop } from '../jobs/wakeable-loop.ts';
 import type { NodeServices } from '../services.ts';
 import type { Matcher } from './matcher.ts';
 import { dueCases } from './matching.store.ts';
@@ -24,34 +25,14 @@ const BATCH = 50;
 type Services = Pick<NodeServices, 'db' | 'log' | 'identity'>;
 
 export function startInProcessMatching(services: Services, matcher: Matcher): MatchDispatcher {
-  let stopped = false;
-  let wake: (() => void) | undefined;
-  const loop = (async () => {
-    while (!stopped) {
-      // A full batch means more may be due: go on without waiting.
-      const pass = await matcher.matchDue(BATCH).catch((error: unknown) => {
-        services.log(`matching pass failed: ${error instanceof Error ? error.message : String(error)}`);
-        return { processed: 0, candidates: 0 };
-      });
-      if (pass.processed >= BATCH) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, SWEEP_MS);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
-  return {
-    kind: 'in-process',
-    notify: () => wake?.(),
-    async stop() {
-      stopped = true;
-      wake?.();
-      await loop;
-    },
-  };
+  // A full batch means more may be due: go on without waiting.
+  const loop = startWakeableLoop(
+    async () => (await matcher.matchDue(BATCH)).processed >= BATCH,
+    SWEEP_MS,
+    (error) =>
+      services.log(`matching pass failed: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  return { kind: 'in-process', notify: () => loop.wake(), stop: () => loop.stop() };
 }
 
 export function startBullmqMatching(services: Services, matcher: Matcher, redisUrl: string): MatchDispatcher {
