@@ -172,7 +172,7 @@ export const ReportListQuery = z.object({
   status: CaseStatus.optional(),
   district: z.string().max(100).optional(),
   inCare: z.enum(['true', 'false']).optional(),
-  /** Name, alias, FIR/GD number (prefix match, any script). */
+  /** One whole word of a name or alias, or an FIR/GD number (any script, case-insensitive). */
   q: z.string().trim().min(2).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** From the previous page's `next`. */

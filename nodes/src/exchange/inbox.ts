@@ -1,16 +1,19 @@
-// The inbox puller: long-polls the hub for this node's envelopes, opens each one (origin
-// signature end to end, decryption, payload checks), applies it exactly once in effect (the
-// inbox log is keyed on the envelope id), and acknowledges it. An envelope that can never be
-// applied is logged as rejected with its reason and acknowledged, so it cannot block the inbox.
+// The inbox puller: long-polls the hub for this node's envelopes, opens each one with the
+// handler of its type (handlers.ts: origin signature end to end, decryption, payload checks),
+// applies it exactly once in effect (the inbox log is keyed on the envelope id), and
+// acknowledges it. An envelope that can never be applied is logged as rejected with its reason,
+// audited, and acknowledged, so it cannot block the inbox.
 import type { Delivery } from '@khoj/contracts';
 import { inSpan, SpanKind } from '@khoj/platform';
-import { count, eq, lt } from 'drizzle-orm';
-import { foreignSummaries, inboxLog } from '../db/schema/index.ts';
+import { count, eq } from 'drizzle-orm';
+import { appendAudit } from '../audit/audit.store.ts';
+import { inboxLog } from '../db/schema/index.ts';
 import type { NodeServices } from '../services.ts';
 import { decryptionKeys } from '../trust/own-keys.ts';
+import { envelopeHandlers } from './handlers.ts';
 import { HubRequestError } from './hub-client.ts';
 import { backoffMs } from './relay.ts';
-import { EnvelopeRejected, openCaseSummary } from './seal.ts';
+import { EnvelopeRejected } from './seal.ts';
 
 export type InboxPuller = { stop(): Promise<void> };
 
@@ -73,15 +76,19 @@ async function applyDelivery(services: NodeServices, { envelope, traceparent }: 
         .limit(1);
       if (seen) return; // a redelivery: its effect is already here
       try {
+        const handler = envelopeHandlers[envelope.type];
+        if (!handler)
+          throw new EnvelopeRejected('ERR_TYPE_UNSUPPORTED', `this node does not apply ${envelope.type}`);
         // Only keys the signed federation configuration says were valid when this was signed.
         // Without an unexpired configuration this throws FederationConfigUnavailable: the batch
         // stays unacknowledged at the hub and is taken again later.
         const originKeys = await services.directory.originSigningKeys(envelope);
-        const shared = await openCaseSummary(envelope, {
-          own: decryptionKeys(services.keys),
-          originSigningKeys: originKeys,
-        });
-        await services.db.transaction(async (tx) => {
+        const body = await handler.open(
+          envelope,
+          { own: decryptionKeys(services.keys), originSigningKeys: originKeys },
+          services,
+        );
+        const applied = await services.db.transaction(async (tx) => {
           const logged = await tx
             .insert(inboxLog)
             .values({
@@ -92,42 +99,38 @@ async function applyDelivery(services: NodeServices, { envelope, traceparent }: 
             })
             .onConflictDoNothing()
             .returning();
-          if (logged.length === 0) return;
-          const row = {
-            origin: envelope.origin,
-            caseId: shared.summary.caseId,
-            version: shared.summary.version,
-            envelopeId: envelope.id,
-            summary: shared.summary,
-            purposes: shared.scope.purposes,
-            fields: shared.scope.fields,
-            receivedAt: services.clock(),
-          };
-          // A newer version replaces an older one; an older one arriving late changes nothing.
-          await tx
-            .insert(foreignSummaries)
-            .values(row)
-            .onConflictDoUpdate({
-              target: [foreignSummaries.origin, foreignSummaries.caseId],
-              set: row,
-              setWhere: lt(foreignSummaries.version, row.version),
-            });
+          if (logged.length === 0) return false;
+          await handler.apply(tx, services, envelope, body);
+          return true;
         });
+        if (applied) handler.afterCommit?.(services, envelope, body);
       } catch (error) {
         if (!(error instanceof EnvelopeRejected)) throw error;
         services.log(
           `envelope ${envelope.id} from ${envelope.origin} rejected: ${error.code} ${error.message}`,
         );
-        await services.db
-          .insert(inboxLog)
-          .values({
-            envelopeId: envelope.id,
-            origin: envelope.origin,
-            type: envelope.type,
-            outcome: 'rejected',
-            reason: `${error.code}: ${error.message}`.slice(0, 1000),
-          })
-          .onConflictDoNothing();
+        const reason = `${error.code}: ${error.message}`.slice(0, 1000);
+        await services.db.transaction(async (tx) => {
+          const logged = await tx
+            .insert(inboxLog)
+            .values({
+              envelopeId: envelope.id,
+              origin: envelope.origin,
+              type: envelope.type,
+              outcome: 'rejected',
+              reason,
+            })
+            .onConflictDoNothing()
+            .returning();
+          if (logged.length === 0) return;
+          await appendAudit(tx, {
+            actorId: `node:${envelope.origin}`,
+            action: 'envelope.refused',
+            recordType: 'envelope',
+            recordId: envelope.id,
+            reason,
+          });
+        });
       }
     },
   );

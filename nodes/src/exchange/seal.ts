@@ -1,15 +1,18 @@
-// Sealing and opening case envelopes, with no I/O. Sealing minimises the summary to its consent
-// tier, signs it (JWS, origin's Ed25519 key), encrypts the JWS to each recipient node (JWE, one
-// recipient entry per node) and signs the envelope. Opening does the reverse and checks every
-// step, end to end: the hub in between could neither read nor alter what it carried.
+// Sealing and opening envelopes of every type, with no I/O. Sealing signs the body (JWS, origin's
+// Ed25519 key), encrypts the JWS to each recipient node (JWE, one recipient entry per node) and
+// signs the envelope. Opening does the reverse and checks every step, end to end: the hub in
+// between could neither read nor alter what it carried. Case summaries are first minimised to
+// their consent tier.
 import {
   type CaseSummary,
   type ConsentScope,
   type Envelope,
+  type EnvelopeType,
   envelopeIdFor,
   envelopeSigningInput,
   type FieldsTier,
   type PublicJwk,
+  type Purpose,
   SharedCase,
   type UnsignedEnvelope,
 } from '@khoj/contracts';
@@ -24,6 +27,7 @@ import {
   verifyDetached,
   verifyJws,
 } from '@khoj/pki';
+import type { z } from 'zod';
 
 /** Longest an undelivered envelope is kept, whatever the consent says. */
 const MAX_ENVELOPE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -49,7 +53,39 @@ export async function sealCaseSummary(input: {
     summary: minimiseSummary(input.summary, input.scope.fields),
     scope: input.scope,
   };
-  const innerJws = await signJws(JSON.stringify(shared), input.signingKey);
+  return sealEnvelope({
+    type: 'case.summary',
+    origin: input.summary.origin,
+    subject: input.summary.caseId,
+    version: input.summary.version,
+    body: shared,
+    recipients: input.recipients,
+    purposes: input.scope.purposes,
+    expiresAt: new Date(input.scope.expiresAt),
+    signingKey: input.signingKey,
+    now: input.now,
+  });
+}
+
+/**
+ * Seals any body as an envelope of `type`. The envelope id is derived from (origin, type,
+ * subject, version), so sealing the same thing twice gives the same id and the hub treats a
+ * second submission as a retry. `expiresAt` is capped at MAX_ENVELOPE_LIFETIME_MS from now.
+ */
+export async function sealEnvelope(input: {
+  type: EnvelopeType;
+  origin: string;
+  /** What the envelope is about (a case id, a query id, a request id): its per-subject order key. */
+  subject: string;
+  version: number;
+  body: unknown;
+  recipients: Recipient[];
+  purposes: Purpose[];
+  expiresAt: Date;
+  signingKey: JwsSigningKey;
+  now: Date;
+}): Promise<Envelope> {
+  const innerJws = await signJws(JSON.stringify(input.body), input.signingKey);
   const payload = await encryptForRecipients(
     innerJws,
     input.recipients.map((recipient) => ({
@@ -57,16 +93,13 @@ export async function sealCaseSummary(input: {
       publicJwk: recipient.encryptionKey,
     })),
   );
-  const expiresAt = Math.min(
-    Date.parse(input.scope.expiresAt),
-    input.now.getTime() + MAX_ENVELOPE_LIFETIME_MS,
-  );
+  const expiresAt = Math.min(input.expiresAt.getTime(), input.now.getTime() + MAX_ENVELOPE_LIFETIME_MS);
   const unsigned: UnsignedEnvelope = {
-    id: envelopeIdFor(input.summary.origin, 'case.summary', input.summary.caseId, input.summary.version),
-    type: 'case.summary',
-    origin: input.summary.origin,
+    id: envelopeIdFor(input.origin, input.type, input.subject, input.version),
+    type: input.type,
+    origin: input.origin,
     recipients: input.recipients.map((recipient) => recipient.nodeId),
-    purposes: input.scope.purposes,
+    purposes: input.purposes,
     createdAt: input.now.toISOString(),
     expiresAt: new Date(expiresAt).toISOString(),
     payload: payload as UnsignedEnvelope['payload'],
@@ -81,6 +114,11 @@ export type RejectionCode =
   | 'ERR_PAYLOAD_INVALID'
   | 'ERR_ORIGIN_MISMATCH'
   | 'ERR_TYPE_UNSUPPORTED'
+  // The receiver's own policy (a purpose it does not accept, a scope already expired, …):
+  | 'ERR_PURPOSE_NOT_ACCEPTED'
+  | 'ERR_SCOPE_EXPIRED'
+  | 'ERR_SUBJECT_UNKNOWN'
+  | 'ERR_NOT_AUTHORISED'
   // From the signed federation configuration (trust/origin-keys.ts):
   | 'ERR_ORIGIN_UNKNOWN'
   | 'ERR_ORIGIN_REVOKED'
@@ -96,33 +134,48 @@ export class EnvelopeRejected extends Error {
   }
 }
 
-export async function openCaseSummary(
+export type OpeningKeys = {
+  /** This node's encryption keys: the current one and any still in a rotation's overlap. */
+  own: JweDecryptionKey | JweDecryptionKey[];
+  /** Only the origin's keys valid at the envelope's signing time (trust/origin-keys.ts). */
+  originSigningKeys: PublicJwk[];
+};
+
+/**
+ * Checks the envelope's signature, decrypts the payload, checks the origin's signature on it and
+ * parses it with the schema of its type. Every failure is an EnvelopeRejected with its code.
+ */
+export async function openEnvelope<Schema extends z.ZodType>(
   envelope: Envelope,
-  keys: {
-    /** This node's encryption keys: the current one and any still in a rotation's overlap. */
-    own: JweDecryptionKey | JweDecryptionKey[];
-    /** Only the origin's keys valid at the envelope's signing time (trust/origin-keys.ts). */
-    originSigningKeys: PublicJwk[];
-  },
-): Promise<SharedCase> {
-  if (envelope.type !== 'case.summary')
-    throw new EnvelopeRejected('ERR_TYPE_UNSUPPORTED', `cannot apply ${envelope.type} yet`);
+  keys: OpeningKeys,
+  schema: Schema,
+): Promise<z.output<Schema>> {
   const resolve = (kid: string) => keys.originSigningKeys.find((key) => key.kid === kid);
   const innerJws = await pki('ERR_SIGNATURE_INVALID', async () => {
     await verifyDetached(envelope.signature, envelopeSigningInput(envelope), resolve);
     return new TextDecoder().decode(await decryptOrReject(envelope, keys.own));
   });
   const { payload } = await pki('ERR_SIGNATURE_INVALID', () => verifyJws(innerJws, resolve));
-  const parsed = SharedCase.safeParse(parseJson(new TextDecoder().decode(payload)));
-  if (!parsed.success)
-    throw new EnvelopeRejected('ERR_PAYLOAD_INVALID', parsed.error.issues[0]?.message ?? 'invalid');
-  if (parsed.data.summary.origin !== envelope.origin) {
-    throw new EnvelopeRejected(
-      'ERR_ORIGIN_MISMATCH',
-      `summary of ${parsed.data.summary.origin} sent by ${envelope.origin}`,
-    );
+  const parsed = schema.safeParse(parseJson(new TextDecoder().decode(payload)));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new EnvelopeRejected('ERR_PAYLOAD_INVALID', `${where}${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
+}
+
+export async function openCaseSummary(envelope: Envelope, keys: OpeningKeys): Promise<SharedCase> {
+  if (envelope.type !== 'case.summary')
+    throw new EnvelopeRejected('ERR_TYPE_UNSUPPORTED', `${envelope.type} is not a case summary`);
+  const shared = await openEnvelope(envelope, keys, SharedCase);
+  if (shared.summary.origin !== envelope.origin) {
+    throw new EnvelopeRejected(
+      'ERR_ORIGIN_MISMATCH',
+      `summary of ${shared.summary.origin} sent by ${envelope.origin}`,
+    );
+  }
+  return shared;
 }
 
 function parseJson(text: string): unknown {
