@@ -408,6 +408,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queries of the caller's unit, newest first, with the answers so far */
+        get: operations["listQueries"];
+        put?: never;
+        /** Ask the federation whether any node holds a report matching this child (hit / no hit) */
+        post: operations["createQuery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/queries/{queryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A query of your unit with each node’s answer so far */
+        get: operations["getQuery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/detail-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Detail requests you may see: your unit's outgoing ones, and incoming ones you may decide, newest first */
+        get: operations["listDetailRequests"];
+        put?: never;
+        /** Ask the node that gave a hit for the case at the full tier (it approves or denies) */
+        post: operations["createDetailRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/detail-requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One detail request, with the answer (outgoing) or the case it is about (incoming) */
+        get: operations["getDetailRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/detail-requests/{requestId}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve an incoming request: the case at the full tier goes, encrypted, to the requesting node only */
+        post: operations["approveDetailRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/detail-requests/{requestId}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deny an incoming request with a reason, which goes to the requesting node */
+        post: operations["denyDetailRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sharing-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's sharing policy: the widest consent per kind of case */
+        get: operations["getSharingPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sharing-policy/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the policy for one kind of case (audited with the reason); existing consents stay */
+        put: operations["putSharingRule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{caseId}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Grant, narrow or withdraw a report's consent (If-Match), within the sharing policy */
+        put: operations["putReportConsent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/{caseId}/cross-border-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Candidates for a report among other nodes' cases, with each score's explanation */
+        get: operations["listCrossBorderCandidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/foreign-summaries": {
         parameters: {
             query?: never;
@@ -481,7 +653,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -964,6 +1136,226 @@ export interface components {
         CandidateRejection: {
             reason: string;
         };
+        Query: {
+            lookingFor: components["schemas"]["CaseKind"];
+            child: components["schemas"]["QueryChild"];
+            place: components["schemas"]["Place"];
+            /** Format: date */
+            eventDate: string;
+            purpose: components["schemas"]["Purpose"];
+            legalBasis: components["schemas"]["LegalBasis"];
+            caseReference: string;
+            /** @example query_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            queryId: string;
+            targets: string[];
+            askedBy: components["schemas"]["Requester"];
+            /** @example env_5g2k7xq0m3d4p8t1v6b9n2c5h7 */
+            envelopeId: string;
+            /** Format: date-time */
+            createdAt: string;
+            answers: components["schemas"]["QueryAnswer"][];
+        };
+        QueryChild: {
+            name?: string;
+            aliases?: string[];
+            sex: components["schemas"]["Sex"];
+            age: components["schemas"]["Age"];
+            heightCm?: number;
+            identifyingMarks?: string[];
+            languages?: string[];
+        };
+        Requester: {
+            userId: string;
+            displayName: string;
+            unitId: string;
+        };
+        QueryAnswer: {
+            /** @example IN-WB */
+            nodeId: string;
+            /** @enum {string} */
+            outcome: "awaiting" | "hit" | "no_hit";
+            hits: {
+                /** @example hit_0123456789abcdefghijklmnop */
+                handle: string;
+                band: components["schemas"]["HitBand"];
+            }[];
+            /** Format: date-time */
+            answeredAt: string | null;
+        };
+        /** @enum {string} */
+        HitBand: "strong" | "possible";
+        QueryInput: {
+            lookingFor: components["schemas"]["CaseKind"];
+            child: components["schemas"]["QueryChild"];
+            place: components["schemas"]["Place"];
+            /** Format: date */
+            eventDate: string;
+            purpose: components["schemas"]["Purpose"];
+            legalBasis: components["schemas"]["LegalBasis"];
+            caseReference: string;
+            /**
+             * @default [
+             *       "*"
+             *     ]
+             */
+            targets: string[];
+        };
+        QueryList: {
+            queries: components["schemas"]["Query"][];
+        };
+        DetailRequest: {
+            /** @example dreq_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            requestId: string;
+            /** @enum {string} */
+            direction: "outgoing" | "incoming";
+            /** @example IN-WB */
+            peerNode: string;
+            /** @example query_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            queryId: string;
+            /** @example hit_0123456789abcdefghijklmnop */
+            handle: string;
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string | null;
+            purpose: components["schemas"]["Purpose"];
+            legalBasis: components["schemas"]["LegalBasis"];
+            reason: string;
+            caseReference: string;
+            requestedBy: components["schemas"]["Requester"];
+            status: components["schemas"]["DetailRequestStatus"];
+            /** Format: date-time */
+            deadline: string | null;
+            /** Format: date-time */
+            escalatedAt: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            decidedBy: string | null;
+            decisionReason: string | null;
+            details: components["schemas"]["FullCaseDetails"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @enum {string} */
+        DetailRequestStatus: "pending" | "escalated" | "approved" | "denied";
+        FullCaseDetails: {
+            summary: components["schemas"]["CaseSummary"];
+            contact: components["schemas"]["CaseContact"];
+        } | null;
+        CaseSummary: {
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string;
+            /** @example IN-WB */
+            origin: string;
+            kind: components["schemas"]["CaseKind"];
+            version: number;
+            child: components["schemas"]["ChildDescription"];
+            place: components["schemas"]["Place"];
+            /** Format: date */
+            eventDate: string;
+            guardians?: {
+                name: string;
+                relation: string;
+                phones: string[];
+            }[];
+        };
+        ChildDescription: {
+            name?: string;
+            aliases?: string[];
+            phoneticNames?: string[];
+            sex: components["schemas"]["Sex"];
+            age: components["schemas"]["Age"];
+            languages?: string[];
+            identifyingMarks?: string[];
+            heightCm?: number;
+        };
+        CaseContact: {
+            unitId: string;
+            unitName: string;
+            phones: string[];
+            emails: string[];
+        };
+        DetailRequestInput: {
+            /** @example hit_0123456789abcdefghijklmnop */
+            handle: string;
+            reason: string;
+            legalBasis: components["schemas"]["LegalBasis"];
+            purpose: components["schemas"]["Purpose"];
+        };
+        DetailRequestList: {
+            requests: components["schemas"]["DetailRequest"][];
+        };
+        DetailApproval: {
+            note?: string;
+        };
+        DetailDenial: {
+            reason: string;
+        };
+        SharingPolicy: {
+            /** @example IN-WB */
+            nodeId: string;
+            entries: components["schemas"]["SharingPolicyEntry"][];
+        };
+        SharingPolicyEntry: components["schemas"]["SharingRule"] & {
+            category: components["schemas"]["SharingCategory"];
+            updatedBy: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        SharingCategory: "missing" | "found" | "rescued_from_trafficking" | "in_care";
+        SharingRule: {
+            purposes: components["schemas"]["Purpose"][];
+            recipients: string[];
+            fields: components["schemas"]["FieldsTier"];
+            legalBasis: components["schemas"]["LegalBasis"];
+            lifetimeDays: number;
+        };
+        SharingRuleChange: components["schemas"]["SharingRule"] & {
+            reason: string;
+        };
+        ConsentChanged: {
+            report: components["schemas"]["Report"];
+            publication: {
+                /** @example env_5g2k7xq0m3d4p8t1v6b9n2c5h7 */
+                envelopeId: string;
+                recipients: string[];
+            } | null;
+            retractedFrom: string[];
+        };
+        ConsentChange: {
+            consent: components["schemas"]["ConsentInput"] & (Record<string, never> | null);
+            reason: string;
+        };
+        CrossBorderCandidateList: {
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            caseId: string;
+            candidates: components["schemas"]["CrossBorderCandidate"][];
+        };
+        CrossBorderCandidate: {
+            /** @example xmatch_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            candidateId: string;
+            /** @enum {string} */
+            role: "found_here" | "notified";
+            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            localCaseId: string;
+            localKind: components["schemas"]["CaseKind"];
+            foreign: {
+                /** @example IN-WB */
+                origin: string;
+                reference: string;
+                version: number;
+            };
+            probability: number;
+            /** @enum {string} */
+            band: "alert" | "review";
+            /** @enum {string} */
+            status: "proposed" | "closed";
+            closedReason: string | null;
+            explanation: components["schemas"]["ExplanationStep"][];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ForeignSummaryList: {
             summaries: components["schemas"]["ForeignSummary"][];
         };
@@ -977,25 +1369,6 @@ export interface components {
             /** Format: date-time */
             receivedAt: string;
             summary: components["schemas"]["CaseSummary"];
-        };
-        CaseSummary: {
-            /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
-            caseId: string;
-            /** @example IN-WB */
-            origin: string;
-            kind: components["schemas"]["CaseKind"];
-            version: number;
-            child: components["schemas"]["ChildDescription"];
-            place: components["schemas"]["Place"];
-            /** Format: date */
-            eventDate: string;
-        };
-        ChildDescription: {
-            name?: string;
-            aliases?: string[];
-            sex: components["schemas"]["Sex"];
-            age: components["schemas"]["Age"];
-            languages?: string[];
         };
         ExchangeStatus: {
             outbox: {
@@ -1324,7 +1697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1389,7 +1762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1472,7 +1845,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1481,7 +1854,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1557,7 +1930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1619,7 +1992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1677,7 +2050,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1790,7 +2163,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2024,7 +2397,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2033,7 +2406,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2116,7 +2489,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2125,7 +2498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2203,7 +2576,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2291,7 +2664,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2358,7 +2731,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2432,7 +2805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2502,7 +2875,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2614,7 +2987,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2676,7 +3049,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2685,7 +3058,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2747,7 +3120,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND) */
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2756,8 +3129,728 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listQueries: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QueryInput"];
+            };
+        };
+        responses: {
+            /** @description Stored, audited and queued for the hub */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Query"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The query */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Query"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDetailRequests: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["DetailRequestStatus"];
+                direction?: "outgoing" | "incoming";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Detail requests */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailRequestList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDetailRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DetailRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Stored, audited and queued for the owning node */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailRequest"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDetailRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailRequest"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveDetailRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DetailApproval"];
+            };
+        };
+        responses: {
+            /** @description Approved and queued for the requesting node */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailRequest"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    denyDetailRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DetailDenial"];
+            };
+        };
+        responses: {
+            /** @description Denied and queued for the requesting node */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailRequest"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharingPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingPolicy"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putSharingRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category: components["schemas"]["SharingCategory"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SharingRuleChange"];
+            };
+        };
+        responses: {
+            /** @description The new entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SharingPolicyEntry"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putReportConsent: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentChange"];
+            };
+        };
+        responses: {
+            /** @description The report under its new consent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentChanged"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (VERSION_CONFLICT) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (CONSENT_EXCEEDS_POLICY) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCrossBorderCandidates: {
+        parameters: {
+            query?: {
+                status?: "proposed" | "closed";
+            };
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Candidates, best first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossBorderCandidateList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,6 +21,10 @@ export const PERMISSIONS = [
   'data.export',
   'match.read',
   'match.decide',
+  'query.ask',
+  'detail.decide',
+  'sharing.read',
+  'sharing.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -38,17 +38,30 @@ export const Place = z
   })
   .openapi('Place');
 
-/** The child as described in a report. Optional fields are absent when the tier withholds them. */
+/**
+ * The child as described in a report. Optional fields are absent when the tier withholds them:
+ * `minimal` carries phonetic keys of the names (not the names), sex, an age band, the place down
+ * to the district and the date; `standard` adds names, aliases, languages, identifying marks and
+ * height; `full` (detail responses only) adds the guardians, on CaseSummary.
+ */
 export const ChildDescription = z
   .object({
     name: PersonName.optional(),
     aliases: z.array(PersonName).max(20).optional(),
+    /** `minimal`: phonetic keys of the name and aliases (Latin letters), for matching without names. */
+    phoneticNames: z
+      .array(z.string().regex(/^[a-z0-9]{1,40}$/))
+      .max(60)
+      .optional(),
     sex: Sex,
     age: Age,
     languages: z
       .array(z.string().regex(/^[a-z]{2,3}$/))
       .max(10)
       .optional(),
+    /** `standard`: identifying marks as written, any language. */
+    identifyingMarks: z.array(z.string().trim().min(1).max(500)).max(20).optional(),
+    heightCm: z.number().min(30).max(220).optional(),
   })
   .openapi('ChildDescription');
 export type ChildDescription = z.infer<typeof ChildDescription>;
@@ -63,6 +76,17 @@ export const CaseSummary = z
     place: Place,
     /** Date last seen (missing) or found (found), YYYY-MM-DD. */
     eventDate: z.iso.date(),
+    /** `full` only, in a detail response: the guardians and how to reach them. */
+    guardians: z
+      .array(
+        z.object({
+          name: PersonName,
+          relation: z.string().min(1).max(50),
+          phones: z.array(z.string().max(20)).max(5),
+        }),
+      )
+      .max(10)
+      .optional(),
   })
   .openapi('CaseSummary');
 export type CaseSummary = z.infer<typeof CaseSummary>;

@@ -36,10 +36,18 @@ export const ERROR_STATUS = {
   /** No such envelope in the log, or not one the caller sent or received. */
   ENVELOPE_NOT_FOUND: 404,
   CHECKPOINT_NOT_FOUND: 404,
+  QUERY_NOT_FOUND: 404,
+  /** No such hit handle in the answers to the caller's unit's queries. */
+  HIT_NOT_FOUND: 404,
+  DETAIL_REQUEST_NOT_FOUND: 404,
   ENVELOPE_CONFLICT: 409,
   TRANSITION_NOT_ALLOWED: 409,
   /** The candidate was already confirmed (or rejected, for a rejection). */
   CANDIDATE_DECIDED: 409,
+  /** A query's targets name no other member of the federation that accepts its purpose. */
+  QUERY_NO_RECIPIENTS: 409,
+  /** The detail request was already approved or denied. */
+  DETAIL_REQUEST_DECIDED: 409,
   ENROLMENT_TOKEN_USED: 409,
   ENROLMENT_NOT_PENDING: 409,
   /** Dual control: the same administrator may not give both approvals. */
@@ -50,6 +58,8 @@ export const ERROR_STATUS = {
   /** Re-issue needs the node's CSR; a node registered from a file has none (it must renew itself). */
   RENEWAL_NEEDS_CSR: 409,
   ENROLMENT_TOKEN_EXPIRED: 410,
+  /** A case's consent is wider than the node's sharing policy for its kind (the message names what). */
+  CONSENT_EXCEEDS_POLICY: 422,
   VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
   ACCOUNT_LOCKED: 423,

@@ -14,6 +14,8 @@ import { intakeRoutes } from './intake-api.ts';
 import { matchingRoutes } from './matching-api.ts';
 import { jsonResponse } from './openapi-parts.ts';
 import { photoRoutes } from './photos-api.ts';
+import { queryRoutes } from './queries-api.ts';
+import { sharingRoutes } from './sharing-api.ts';
 import { statisticsRoutes } from './stats-api.ts';
 
 export const nodeHealthRoute = createRoute({
@@ -78,6 +80,8 @@ export const nodeRoutes = [
   ...photoRoutes,
   ...statisticsRoutes,
   ...matchingRoutes,
+  ...queryRoutes,
+  ...sharingRoutes,
   foreignSummariesRoute,
   exchangeStatusRoute,
 ] as const;

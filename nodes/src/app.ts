@@ -5,13 +5,17 @@ import { createServiceApp } from '@khoj/platform';
 import { registerAccessRoutes } from './access/access.routes.ts';
 import { authorize } from './access/authorize.ts';
 import { registerReportRoutes } from './cases/reports.routes.ts';
+import { registerCrossBorderRoutes } from './cross-border/cross-border.routes.ts';
 import { registerUnitRoutes } from './directory/units.routes.ts';
 import type { NodeEnv } from './env.ts';
 import { registerExchangeRoutes } from './exchange/exchange.routes.ts';
 import { registerIntakeRoutes } from './intake/intake.routes.ts';
 import { registerMatchingRoutes } from './matching/matching.routes.ts';
 import { registerPhotoRoutes } from './photos/photos.routes.ts';
+import { registerDetailRequestRoutes } from './queries/detail-requests.routes.ts';
+import { registerQueryRoutes } from './queries/queries.routes.ts';
 import type { NodeServices } from './services.ts';
+import { registerSharingRoutes } from './sharing/sharing.routes.ts';
 import { registerStatisticsRoutes } from './statistics/statistics.routes.ts';
 
 /**
@@ -39,6 +43,10 @@ export function createNodeApp(services: NodeServices) {
   registerStatisticsRoutes(app, services);
   registerIntakeRoutes(app, services);
   registerMatchingRoutes(app, services);
+  registerSharingRoutes(app, services);
+  registerCrossBorderRoutes(app, services);
+  registerQueryRoutes(app, services);
+  registerDetailRequestRoutes(app, services);
   return app;
 }
 

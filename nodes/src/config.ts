@@ -35,6 +35,8 @@ const NodeEnv = z.object({
   KHOJ_MATCH_REVIEW: z.coerce.number().min(0).max(1).optional(),
   /** Match probability (0..1) from which a candidate is flagged as an alert. */
   KHOJ_MATCH_ALERT: z.coerce.number().min(0).max(1).optional(),
+  /** Hours an authorised officer has to decide an incoming detail request before it escalates. */
+  KHOJ_DETAIL_DEADLINE_HOURS: z.coerce.number().int().min(1).max(720).default(72),
 });
 
 export type NodeConfig = {
@@ -54,6 +56,8 @@ export type NodeConfig = {
   /** Absent: the matching engine's DEFAULT_THRESHOLDS. */
   matchReviewThreshold?: number | undefined;
   matchAlertThreshold?: number | undefined;
+  /** hours; default 72 */
+  detailDeadlineHours?: number;
 };
 
 export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -70,5 +74,6 @@ export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     certificateCheckSeconds: parsed.KHOJ_CERTIFICATE_CHECK_SECONDS,
     matchReviewThreshold: parsed.KHOJ_MATCH_REVIEW,
     matchAlertThreshold: parsed.KHOJ_MATCH_ALERT,
+    detailDeadlineHours: parsed.KHOJ_DETAIL_DEADLINE_HOURS,
   };
 }

@@ -2,10 +2,13 @@
 // federation configuration, certificate renewal, key reload) and the matcher.
 import { type RelayDispatcher, startBullmqRelay, startInProcessRelay } from './exchange/dispatch.ts';
 import { type InboxPuller, startInboxPuller } from './exchange/inbox.ts';
+import type { WakeableLoop } from './jobs/wakeable-loop.ts';
 import { type MatchDispatcher, startBullmqMatching, startInProcessMatching } from './matching/dispatch.ts';
 import { createMatcher } from './matching/matcher.ts';
 import { matchThresholds } from './matching/thresholds.ts';
+import { startDetailEscalation } from './queries/escalation.ts';
 import type { NodeServices } from './services.ts';
+import { startConsentExpiry } from './sharing/retract.ts';
 import { startTrustWorker, type TrustWorker } from './trust/trust-worker.ts';
 
 export type NodeWorkers = {
@@ -13,6 +16,10 @@ export type NodeWorkers = {
   inbox: InboxPuller;
   matching: MatchDispatcher;
   trust: TrustWorker;
+  /** Escalates incoming detail requests left undecided past their deadline. */
+  detailEscalation: WakeableLoop;
+  /** Retracts the summaries of cases whose consent has expired. */
+  consentExpiry: WakeableLoop;
   stop(): Promise<void>;
 };
 
@@ -35,13 +42,24 @@ export async function startNodeWorkers(services: NodeServices): Promise<NodeWork
     ? startBullmqMatching(services, matcher, services.config.redisUrl)
     : startInProcessMatching(services, matcher);
   services.matching = matching;
+  const detailEscalation = startDetailEscalation(services);
+  const consentExpiry = startConsentExpiry(services);
   return {
     relay,
     inbox,
     matching,
     trust,
+    detailEscalation,
+    consentExpiry,
     async stop() {
-      await Promise.all([relay.stop(), inbox.stop(), matching.stop(), trust.stop()]);
+      await Promise.all([
+        relay.stop(),
+        inbox.stop(),
+        matching.stop(),
+        trust.stop(),
+        detailEscalation.stop(),
+        consentExpiry.stop(),
+      ]);
     },
   };
 }

@@ -12,7 +12,10 @@
 // a JWE, the envelope signed with a detached JWS), so the timed part is the hub's ingest: NP
 // submits them over keep-alive mutual-TLS connections with the given number in flight, while BD
 // long-polls its inbox and acknowledges; each envelope's latency is from its submission to BD
-// receiving it. Afterwards the transparency log is verified from the database.
+// receiving it. Afterwards the transparency log is verified from the database. On PostgreSQL the
+// run also reports what the database did per envelope — transactions committed and the CPU of
+// the hub's server processes (when PostgreSQL runs on this machine) — and its durability
+// settings, since both share the machine's cores.
 
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { envelopeIdFor, envelopeSigningInput, type UnsignedEnvelope } from '@khoj/contracts';
 import { verifyHubHomeLog } from '@khoj/hub';
 import { encryptForRecipients, signDetached, signJws } from '@khoj/pki';
+import postgres from 'postgres';
 import { Pool } from 'undici';
 import { createTestFederation, type TestNode } from '../../hub/src/testing/test-federation.ts';
 import { createDatabase, dropDatabase } from '../../tests/infra/services.ts';
@@ -88,6 +92,9 @@ try {
   await submitAll(sender, bodies.slice(0, warmup), concurrency);
   await receiver.waitFor(bodies.slice(0, warmup).map((entry) => entry.id));
 
+  const database = databaseUrl ? databaseProbe(databaseUrl) : undefined;
+  if (database) console.log(`PostgreSQL: ${await database.settings()}`);
+  const databaseBefore = await database?.sample();
   console.log(`load before the run: ${load()}`);
   const measured = bodies.slice(warmup);
   const hubCpuBefore = processCpuMs(hub.child.pid);
@@ -99,6 +106,8 @@ try {
   const hubCpu = processCpuMs(hub.child.pid) - hubCpuBefore;
   const ownCpu = process.cpuUsage(ownCpuBefore);
   console.log(`load after the run: ${load()}`);
+  const databaseAfter = await database?.sample();
+  await database?.close();
   await receiver.stop();
   await sender.close();
 
@@ -119,6 +128,16 @@ try {
   console.log(
     `| CPU per envelope | hub ${(hubCpu / total).toFixed(2)} ms, this client (sender + receiver) ${((ownCpu.user + ownCpu.system) / 1000 / total).toFixed(2)} ms |`,
   );
+  if (databaseBefore && databaseAfter) {
+    const commits = databaseAfter.commits - databaseBefore.commits;
+    const cpu = [...databaseAfter.cpuMs].reduce(
+      (sum, [pid, ms]) => sum + ms - (databaseBefore.cpuMs.get(pid) ?? 0),
+      0,
+    );
+    console.log(
+      `| PostgreSQL per envelope | ${(commits / total).toFixed(3)} transactions committed (${commits}), server CPU ${(cpu / total).toFixed(2)} ms |`,
+    );
+  }
   console.log(
     `| node → hub → node latency | p50 ${percentile(latencies, 0.5)} ms, p95 **${percentile(latencies, 0.95)} ms**, p99 ${percentile(latencies, 0.99)} ms, max ${Math.round(latencies.at(-1) ?? 0)} ms (${latencies.length} received) |`,
   );
@@ -281,6 +300,35 @@ function startReceiver(url: string, node: TestNode) {
       await loop.catch(() => undefined);
       await pool.close();
     },
+  };
+}
+
+/**
+ * The bench database seen from PostgreSQL: transactions committed (its statistics, flushed about
+ * once a second, hence the pause) and the CPU of the server processes serving it.
+ */
+function databaseProbe(url: string) {
+  const sql = postgres(url, { max: 1, onnotice: () => undefined });
+  return {
+    async settings(): Promise<string> {
+      const names = ['synchronous_commit', 'fsync', 'wal_level', 'shared_buffers', 'max_connections'];
+      const rows = await sql<Array<{ name: string; setting: string; unit: string | null }>>`
+        select name, setting, unit from pg_settings where name in ${sql(names)} order by name`;
+      const version = (await sql<Array<{ v: string }>>`select current_setting('server_version') as v`)[0]?.v;
+      return `${version}, ${rows.map((row) => `${row.name}=${row.setting}${row.unit ?? ''}`).join(', ')}`;
+    },
+    async sample(): Promise<{ commits: number; cpuMs: Map<number, number> }> {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const [stats] = await sql<Array<{ commits: string }>>`
+        select xact_commit::text as commits from pg_stat_database where datname = current_database()`;
+      const backends = await sql<Array<{ pid: number }>>`
+        select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+      return {
+        commits: Number(stats?.commits),
+        cpuMs: new Map(backends.map(({ pid }) => [pid, processCpuMs(pid)])),
+      };
+    },
+    close: () => sql.end({ timeout: 5 }),
   };
 }
 

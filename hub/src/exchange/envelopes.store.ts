@@ -1,8 +1,9 @@
 // Queries over envelopes and deliveries (the inboxes). Envelopes are stored by ingest.ts.
 import type { Database } from '@khoj/platform';
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type * as schema from '../db/schema/index.ts';
-import { deliveries, envelopes } from '../db/schema/index.ts';
+import { envelopes } from '../db/schema/index.ts';
+import { runPrepared } from './prepared.ts';
 
 type HubDb = Database<typeof schema>;
 
@@ -15,32 +16,43 @@ export async function findEnvelopeDigest(db: HubDb, id: string) {
   return row;
 }
 
+/**
+ * The oldest unacknowledged, unexpired envelopes for `recipient` (a long-poll asks on every wake),
+ * each as the JSON text PostgreSQL stores: the inbox answer splices it in instead of parsing and
+ * serialising every envelope again.
+ */
 export async function pendingDeliveries(db: HubDb, recipient: string, limit: number, now: Date) {
-  return db
-    .select({ envelope: envelopes.body, traceparent: envelopes.traceparent })
-    .from(deliveries)
-    .innerJoin(envelopes, eq(envelopes.id, deliveries.envelopeId))
-    .where(and(eq(deliveries.recipient, recipient), isNull(deliveries.ackedAt), gt(envelopes.expiresAt, now)))
-    .orderBy(asc(envelopes.seq))
-    .limit(limit);
+  return runPrepared<{ envelope: string; traceparent: string | null }>(db, 'hub_inbox', PENDING, [
+    recipient,
+    now.toISOString(),
+    limit,
+  ]);
 }
 
+const PENDING = `
+  select envelope.body::text as envelope, envelope.traceparent
+  from deliveries delivery join envelopes envelope on envelope.id = delivery.envelope_id
+  where delivery.recipient = $1::text and delivery.acked_at is null and envelope.expires_at > $2::timestamptz
+  order by envelope.seq
+  limit $3::int`;
+
+/** Marks the recipient's deliveries of these envelopes acknowledged; returns how many were pending. */
 export async function acknowledge(
   db: HubDb,
   recipient: string,
   envelopeIds: string[],
   now: Date,
 ): Promise<number> {
-  const updated = await db
-    .update(deliveries)
-    .set({ ackedAt: now })
-    .where(
-      and(
-        eq(deliveries.recipient, recipient),
-        inArray(deliveries.envelopeId, envelopeIds),
-        isNull(deliveries.ackedAt),
-      ),
-    )
-    .returning({ id: deliveries.envelopeId });
+  // One array parameter: one statement text whatever the number of ids, so it stays prepared.
+  const updated = await runPrepared(db, 'hub_inbox_ack', ACKNOWLEDGE, [
+    recipient,
+    envelopeIds,
+    now.toISOString(),
+  ]);
   return updated.length;
 }
+
+const ACKNOWLEDGE = `
+  update deliveries set acked_at = $3::timestamptz
+  where recipient = $1::text and envelope_id = any($2::text[]) and acked_at is null
+  returning envelope_id`;

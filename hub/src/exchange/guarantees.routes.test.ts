@@ -363,4 +363,37 @@ describe.each(['pglite', 'postgres'] as const)('hub exchange guarantees on %s', 
     const check = await verifyTransparencyLog(hub.services.db, anchor.configSigningKey);
     expect(check).toMatchObject({ ok: true });
   });
+
+  it('answers a burst with duplicates each on its own: one 201, retries 200, a conflict 409, once logged', async () => {
+    const twice = await sealedEnvelope(node('NP'), [node('BD')]);
+    const others = await Promise.all(
+      Array.from({ length: 8 }, () => sealedEnvelope(node('NP'), [node('BD')])),
+    );
+    const subject = `case_${crypto.randomUUID().replaceAll('-', '')}`;
+    const known = await sealedEnvelope(node('NP'), [node('BD')], { subject });
+    expect((await client.NP.post('/v1/envelopes', known)).status).toBe(201);
+    // Same subject and version, so the same id, with other content, validly signed.
+    const conflicting = await sealedEnvelope(node('NP'), [node('IN-WB')], { subject });
+
+    const [first, second, third, conflict, ...rest] = await Promise.all([
+      client.NP.post('/v1/envelopes', twice),
+      client.NP.post('/v1/envelopes', twice),
+      client.NP.post('/v1/envelopes', twice),
+      client.NP.post('/v1/envelopes', conflicting),
+      ...others.map((envelope) => client.NP.post('/v1/envelopes', envelope)),
+    ]);
+
+    expect([first, second, third].map((answer) => answer?.status).sort()).toEqual([200, 200, 201]);
+    // The same receipt for all three (the retries read it back from the database).
+    expect(second?.body).toEqual(first?.body);
+    expect(third?.body).toEqual(first?.body);
+    expect(conflict?.status).toBe(409);
+    expect(rest.map((answer) => answer.status)).toEqual(others.map(() => 201));
+    expect(await stored(twice.id)).toHaveLength(1);
+    expect(await logged(twice.id)).toHaveLength(1);
+    expect(await delivered(twice.id)).toHaveLength(1);
+    expect((await stored(known.id))[0]?.digest).toBe(envelopeDigest(known));
+    const anchor = await readTrustAnchor(hub.services.paths.anchor);
+    expect(await verifyTransparencyLog(hub.services.db, anchor.configSigningKey)).toMatchObject({ ok: true });
+  });
 });

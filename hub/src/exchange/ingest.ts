@@ -6,10 +6,9 @@
 // the log head, one read of the frontier); alone, an envelope is stored at once.
 import type { Envelope, Receipt, TransparencyLeaf } from '@khoj/contracts';
 import type { Database } from '@khoj/platform';
-import { sql } from 'drizzle-orm';
-import { rowsOf } from '../db/rows.ts';
 import type * as schema from '../db/schema/index.ts';
 import { type LogState, lockLogHead, readLogState, writeEntries } from '../transparency/log.store.ts';
+import { runPrepared } from './prepared.ts';
 
 export type AcceptedEnvelope = {
   envelope: Envelope;
@@ -25,6 +24,19 @@ export type IngestOutcome = 'stored' | 'exists';
 
 /** Largest batch per transaction (at 64 recipients each, well under PostgreSQL's 65,535 bind parameters). */
 const MAX_BATCH = 200;
+
+const INSERT_ENVELOPES = `
+  insert into envelopes (id, origin, type, expires_at, digest, body, receipt, traceparent, received_at)
+  select id, origin, type, expires_at::timestamptz, digest, body::jsonb, receipt::jsonb, traceparent,
+    received_at::timestamptz
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::text[])
+    as envelope(id, origin, type, expires_at, digest, body, receipt, traceparent, received_at)
+  on conflict do nothing
+  returning id`;
+
+const INSERT_DELIVERIES = `
+  insert into deliveries (envelope_id, recipient) select * from unnest($1::text[], $2::text[])`;
 
 type Waiting = {
   accepted: AcceptedEnvelope;
@@ -79,30 +91,24 @@ export function createEnvelopeIngest(db: Database<typeof schema>) {
       if (!byId.has(accepted.envelope.id)) byId.set(accepted.envelope.id, accepted);
     const unique = [...byId.values()].sort((a, b) => (a.envelope.id < b.envelope.id ? -1 : 1));
     const stored = await db.transaction(async (tx) => {
-      // Issued together, so PostgreSQL gets them in one round trip on the transaction's
-      // connection. unnest over array parameters: nine parameters whatever the batch size.
+      // Issued together and prepared (prepared.ts), so PostgreSQL gets them in one round trip on
+      // the transaction's connection. unnest over array parameters: nine parameters whatever the
+      // batch size, and one statement text, prepared once per connection.
       const [inserted, head] = await Promise.all([
-        tx.execute(sql`
-          insert into envelopes
-            (id, origin, type, expires_at, digest, body, receipt, traceparent, received_at)
-          select id, origin, type, expires_at::timestamptz, digest, body::jsonb, receipt::jsonb, traceparent,
-            received_at::timestamptz
-          from unnest(
-            ${sql.param(unique.map(({ envelope }) => envelope.id))}::text[],
-            ${sql.param(unique.map(({ envelope }) => envelope.origin))}::text[],
-            ${sql.param(unique.map(({ envelope }) => envelope.type))}::text[],
-            ${sql.param(unique.map(({ envelope }) => envelope.expiresAt))}::text[],
-            ${sql.param(unique.map(({ digest }) => digest))}::text[],
-            ${sql.param(unique.map(({ envelope }) => JSON.stringify(envelope)))}::text[],
-            ${sql.param(unique.map(({ receipt }) => JSON.stringify(receipt)))}::text[],
-            ${sql.param(unique.map(({ traceparent }) => traceparent ?? null))}::text[],
-            ${sql.param(unique.map(({ receipt }) => receipt.receivedAt))}::text[]
-          ) as envelope(id, origin, type, expires_at, digest, body, receipt, traceparent, received_at)
-          on conflict do nothing
-          returning id`),
+        runPrepared<{ id: string }>(tx, 'hub_store_envelopes', INSERT_ENVELOPES, [
+          unique.map(({ envelope }) => envelope.id),
+          unique.map(({ envelope }) => envelope.origin),
+          unique.map(({ envelope }) => envelope.type),
+          unique.map(({ envelope }) => envelope.expiresAt),
+          unique.map(({ digest }) => digest),
+          unique.map(({ envelope }) => JSON.stringify(envelope)),
+          unique.map(({ receipt }) => JSON.stringify(receipt)),
+          unique.map(({ traceparent }) => traceparent ?? null),
+          unique.map(({ receipt }) => receipt.receivedAt),
+        ]),
         lockLogHead(tx),
       ]);
-      const ids = new Set(rowsOf<{ id: string }>(inserted).map((row) => row.id));
+      const ids = new Set(inserted.map((row) => row.id));
       const fresh = unique.filter((accepted) => ids.has(accepted.envelope.id));
       if (fresh.length === 0) return { fresh, log: undefined };
       const state =
@@ -113,12 +119,10 @@ export function createEnvelopeIngest(db: Database<typeof schema>) {
         recipients.map((recipient) => [envelope.id, recipient] as const),
       );
       const [, log] = await Promise.all([
-        tx.execute(sql`
-          insert into deliveries (envelope_id, recipient)
-          select * from unnest(
-            ${sql.param(deliveryRows.map(([envelopeId]) => envelopeId))}::text[],
-            ${sql.param(deliveryRows.map(([, recipient]) => recipient))}::text[]
-          )`),
+        runPrepared(tx, 'hub_store_deliveries', INSERT_DELIVERIES, [
+          deliveryRows.map(([envelopeId]) => envelopeId),
+          deliveryRows.map(([, recipient]) => recipient),
+        ]),
         writeEntries(tx, state, fresh.map(logEntry)),
       ]);
       return { fresh, log };

@@ -27,6 +27,7 @@ import {
   transparencyLeaves,
   transparencyNodes,
 } from '../db/schema/index.ts';
+import { runPrepared, type SessionOwner } from '../exchange/prepared.ts';
 import {
   appendLeaves,
   type Frontier,
@@ -91,49 +92,51 @@ export async function readLogState(
  * pipelines them on the transaction's connection); returns the state after them.
  */
 export async function writeEntries(
-  tx: HubTx,
+  tx: HubTx & SessionOwner,
   state: LogState,
   entries: TransparencyLeaf[],
 ): Promise<LogState> {
   if (entries.length === 0) return state;
   const appended = appendLeaves(state.size, state.frontier, entries.map(transparencyLeafHash));
-  // unnest over array parameters: a few parameters whatever the batch size.
+  // unnest over array parameters: a few parameters whatever the batch size, as prepared
+  // statements (exchange/prepared.ts) so that the three go in one round trip.
   await Promise.all([
-    tx.execute(sql`
-      insert into transparency_leaves
-        (leaf_index, envelope_id, type, origin, recipients, purposes, digest, accepted_at)
-      select leaf_index::bigint, envelope_id, type, origin, recipients::jsonb, purposes::jsonb, digest,
-        accepted_at::timestamptz
-      from unnest(
-        ${sql.param(entries.map((_, i) => String(state.size + i)))}::text[],
-        ${sql.param(entries.map((leaf) => leaf.envelopeId))}::text[],
-        ${sql.param(entries.map((leaf) => leaf.type))}::text[],
-        ${sql.param(entries.map((leaf) => leaf.origin))}::text[],
-        ${sql.param(entries.map((leaf) => JSON.stringify(leaf.recipients)))}::text[],
-        ${sql.param(entries.map((leaf) => JSON.stringify(leaf.purposes)))}::text[],
-        ${sql.param(entries.map((leaf) => leaf.digest))}::text[],
-        ${sql.param(entries.map((leaf) => leaf.acceptedAt))}::text[]
-      ) as entry(leaf_index, envelope_id, type, origin, recipients, purposes, digest, accepted_at)`),
-    tx.execute(sql`
-      insert into transparency_nodes (size, level, hash)
-      select size::bigint, level::smallint, hash
-      from unnest(
-        ${sql.param(appended.created.map((node) => String(node.size)))}::text[],
-        ${sql.param(appended.created.map((node) => String(node.level)))}::text[],
-        ${sql.param(appended.created.map((node) => node.hash))}::text[]
-      ) as node(size, level, hash)`),
-    // Inlined: a whole number and a hex hash this function computed (one round trip, as above).
-    tx.execute(
-      sql.raw(
-        `update transparency_head set tree_size = ${appended.size}, root_hash = '${appended.rootHash}' where id = ${HEAD_ID}`,
-      ),
-    ),
+    runPrepared(tx, 'hub_log_leaves', INSERT_LEAVES, [
+      entries.map((_, i) => String(state.size + i)),
+      entries.map((leaf) => leaf.envelopeId),
+      entries.map((leaf) => leaf.type),
+      entries.map((leaf) => leaf.origin),
+      entries.map((leaf) => JSON.stringify(leaf.recipients)),
+      entries.map((leaf) => JSON.stringify(leaf.purposes)),
+      entries.map((leaf) => leaf.digest),
+      entries.map((leaf) => leaf.acceptedAt),
+    ]),
+    runPrepared(tx, 'hub_log_nodes', INSERT_NODES, [
+      appended.created.map((node) => String(node.size)),
+      appended.created.map((node) => String(node.level)),
+      appended.created.map((node) => node.hash),
+    ]),
+    runPrepared(tx, 'hub_log_head', UPDATE_HEAD, [String(appended.size), appended.rootHash]),
   ]);
   return { size: appended.size, rootHash: appended.rootHash, frontier: appended.frontier };
 }
 
+const INSERT_LEAVES = `
+  insert into transparency_leaves
+    (leaf_index, envelope_id, type, origin, recipients, purposes, digest, accepted_at)
+  select leaf_index::bigint, envelope_id, type, origin, recipients::jsonb, purposes::jsonb, digest,
+    accepted_at::timestamptz
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    as entry(leaf_index, envelope_id, type, origin, recipients, purposes, digest, accepted_at)`;
+
+const INSERT_NODES = `
+  insert into transparency_nodes (size, level, hash)
+  select size::bigint, level::smallint, hash from unnest($1::text[], $2::text[], $3::text[]) as node(size, level, hash)`;
+
+const UPDATE_HEAD = `update transparency_head set tree_size = $1::bigint, root_hash = $2::text where id = ${HEAD_ID}`;
+
 /** Appends entries inside `tx` (the transaction that stores their envelopes), in the given order. */
-export async function appendToLog(tx: HubTx, entries: TransparencyLeaf[]): Promise<LogState> {
+export async function appendToLog(tx: HubTx & SessionOwner, entries: TransparencyLeaf[]): Promise<LogState> {
   const state = await readLogState(tx, await lockLogHead(tx));
   return writeEntries(tx, state, entries);
 }

@@ -53,6 +53,7 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.progress': 'unit',
     'intake.verify': 'unit',
     'unit.read': 'node',
+    'sharing.read': 'node',
     'match.read': 'node',
     'match.decide': 'unit',
   },
@@ -62,6 +63,7 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.update': 'unit',
     'case.progress': 'unit',
     'unit.read': 'node',
+    'sharing.read': 'node',
     'match.read': 'unit',
     'match.decide': 'unit',
   },
@@ -71,12 +73,14 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.progress': 'district',
     'stats.read': 'district',
     'unit.read': 'node',
+    'sharing.read': 'node',
   },
   dcpu_officer: {
     'case.read': 'district',
     'case.progress': 'district',
     'stats.read': 'district',
     'unit.read': 'node',
+    'sharing.read': 'node',
     'data.export': 'district',
     'match.read': 'district',
     'match.decide': 'district',
@@ -85,9 +89,12 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.read': 'state',
     'stats.read': 'state',
     'unit.read': 'node',
+    'sharing.read': 'node',
     'data.export': 'state',
     'match.read': 'state',
     'match.decide': 'state',
+    // Releases a case of the state at the full tier to another node on a detail request.
+    'detail.decide': 'state',
   },
   // Anti-trafficking units look across the whole node and register rescued children.
   ahtu_officer: {
@@ -96,8 +103,11 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'case.update': 'unit',
     'case.progress': 'unit',
     'unit.read': 'node',
+    'sharing.read': 'node',
     'match.read': 'node',
     'match.decide': 'unit',
+    // Hit / no-hit queries across borders and detail requests for their hits, as their unit.
+    'query.ask': 'unit',
   },
   // Match candidates within the district are what district magistrates and police chiefs follow.
   dm_sp_viewer: { 'stats.read': 'district', 'unit.read': 'node', 'match.read': 'district' },
@@ -111,6 +121,11 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'stats.read': 'node',
     'data.import': 'node',
     'data.export': 'node',
+    // The sharing policy officers grant consents within.
+    'sharing.read': 'node',
+    'sharing.manage': 'node',
+    // Decides detail requests, in particular those escalated past their deadline.
+    'detail.decide': 'node',
   },
 };
 

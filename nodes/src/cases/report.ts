@@ -55,9 +55,12 @@ export function toReport(row: CaseRow): Report {
   };
 }
 
-/** What crosses to other nodes: the child's description, place and date — never guardians. */
+/**
+ * What crosses to other nodes, before minimisation to the consent's tier (sharing/minimise.ts):
+ * the child's description, place and date — never guardians (see toDetailSummary).
+ */
 export function toSummary(row: CaseRow, origin: string): CaseSummary {
-  const { name, aliases, sex, age, languages } = row.child;
+  const { name, aliases, sex, age, languages, identifyingMarks, heightCm } = row.child;
   return {
     caseId: row.id,
     origin,
@@ -69,10 +72,18 @@ export function toSummary(row: CaseRow, origin: string): CaseSummary {
       ...(name ? { name } : {}),
       ...(aliases ? { aliases } : {}),
       ...(languages ? { languages } : {}),
+      ...(identifyingMarks?.length ? { identifyingMarks } : {}),
+      ...(heightCm !== undefined ? { heightCm } : {}),
     },
     place: row.place,
     eventDate: row.eventDate,
   };
+}
+
+/** The `full` tier, for a detail response only: the summary and the guardians with their contacts. */
+export function toDetailSummary(row: CaseRow, origin: string): CaseSummary {
+  const guardians = row.missing?.guardians ?? [];
+  return { ...toSummary(row, origin), ...(guardians.length > 0 ? { guardians } : {}) };
 }
 
 /** `If-Match: "3"` (or W/"3") → 3. */

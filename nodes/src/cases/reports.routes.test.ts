@@ -87,8 +87,9 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
     const { consent: _, ...unshared } = missingChild;
     const local = await body(create(unshared));
     expect(local.publication).toBeNull();
+    // IN-MH is within the sharing policy's IN-* but no member of this federation yet.
     const nobody = await body(
-      create({ ...missingChild, consent: { ...missingChild.consent, recipients: ['LK'] } }),
+      create({ ...missingChild, consent: { ...missingChild.consent, recipients: ['IN-MH'] } }),
     );
     expect(nobody.publication).toBeNull();
     const subjects = (await node.services.db.select().from(outbox)).map((row) => row.subject);

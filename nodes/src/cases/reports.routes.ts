@@ -22,6 +22,8 @@ import { findUnit } from '../directory/units.store.ts';
 import type { NodeEnv } from '../env.ts';
 import { publicationOf, publishCaseVersion } from '../exchange/publish.ts';
 import type { NodeServices } from '../services.ts';
+import { requireWithinPolicy } from '../sharing/policy.store.ts';
+import { retractCase } from '../sharing/retract.ts';
 import { caseAudit, caseFor as loadCase, readCase } from './case-access.ts';
 import { checkTransition } from './lifecycle.ts';
 import { caseScope, grantConsent, searchTermsFor, toReport, versionFromIfMatch } from './report.ts';
@@ -90,6 +92,8 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       createdAt: now,
       updatedAt: now,
     };
+    // No consent: the report stays at this node (the policy's default is not applied silently).
+    if (row.consent) await requireWithinPolicy(services.db, row, row.consent, now);
     const { stored, envelope } = await services.db.transaction(async (tx) => {
       const stored = await insertCase(tx, row);
       await recordVersion(tx, stored, 'create', actor.userId, null);
@@ -167,7 +171,21 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
         ? { placementUnitId: change.found.placementUnitId ?? current.placementUnitId }
         : {};
     const now = services.clock();
-    const { updated, envelope } = await services.db.transaction(async (tx) => {
+    const consent = change.consent ? grantConsent(change.consent, now) : undefined;
+    // Granting a first consent is part of reporting; changing one is narrowing, which says why.
+    if (consent && current.consent && !reason)
+      throw new ApiError('VALIDATION_FAILED', 'reason: changing a consent needs a reason');
+    // A new consent, or the stored one when the report changes kind (found → rescued, in care).
+    const governing = consent ?? (change.found !== undefined ? current.consent : null);
+    if (governing) {
+      const kind = {
+        kind: current.kind,
+        found: change.found ?? current.found,
+        placementUnitId: placement.placementUnitId ?? current.placementUnitId,
+      };
+      await requireWithinPolicy(services.db, kind, governing, new Date(governing.grantedAt));
+    }
+    const { updated, envelope, retraction } = await services.db.transaction(async (tx) => {
       const updated = await updateCase(tx, caseId, version, {
         child,
         place,
@@ -180,15 +198,28 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
         found: change.found ?? current.found,
         ...placement,
         ...(change.publicNotice !== undefined ? { publicNotice: change.publicNotice } : {}),
-        ...(change.consent ? { consent: grantConsent(change.consent, now) } : {}),
+        ...(consent ? { consent } : {}),
         updatedAt: now,
       });
       if (!updated) throw versionConflict(caseId, version, current.version);
       await recordVersion(tx, updated, 'update', actor.userId, reason ?? null);
       await appendAudit(tx, audit(c, 'case.update', caseId, reason));
-      return { updated, envelope: await publishCaseVersion(tx, services, updated) };
+      const envelope = await publishCaseVersion(tx, services, updated);
+      // Nodes the new consent no longer names are told to delete what they hold.
+      const retraction = consent
+        ? await retractCase(
+            tx,
+            services,
+            updated,
+            'consent_withdrawn',
+            actor.userId,
+            envelope?.recipients ?? [],
+          )
+        : null;
+      return { updated, envelope, retraction };
     });
-    if (envelope) services.relay.notify([envelope.id]);
+    const written = [envelope, retraction].flatMap((sent) => (sent ? [sent.id] : []));
+    if (written.length > 0) services.relay.notify(written);
     services.matching.notify([updated.id]);
     c.header('etag', `"${updated.version}"`);
     return c.json({ report: toReport(updated), publication: publicationOf(envelope) }, 200);
@@ -202,7 +233,7 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
     const current = await caseFor(actor, caseId, 'case.transition');
     const check = checkTransition(current.status, to, reason);
     if (!check.ok) throw new ApiError(check.code, check.message);
-    const updated = await services.db.transaction(async (tx) => {
+    const { updated, retraction } = await services.db.transaction(async (tx) => {
       const updated = await updateCase(tx, caseId, version, {
         status: to,
         closedReason: to === 'closed' ? (reason ?? null) : null,
@@ -211,8 +242,14 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       if (!updated) throw versionConflict(caseId, version, current.version);
       await recordVersion(tx, updated, 'transition', actor.userId, reason ?? null);
       await appendAudit(tx, audit(c, `case.transition.${current.status}.${to}`, caseId, reason));
-      return updated;
+      // A child reunited, or a case closed, is no longer looked for elsewhere.
+      const retraction =
+        to === 'reunited' || to === 'closed'
+          ? await retractCase(tx, services, updated, to, actor.userId)
+          : null;
+      return { updated, retraction };
     });
+    if (retraction) services.relay.notify([retraction.id]);
     services.matching.notify([updated.id]);
     c.header('etag', `"${updated.version}"`);
     return c.json(toReport(updated), 200);

@@ -5,9 +5,17 @@
 // throwing EnvelopeRejected with a stable code: the inbox logs and audits the refusal and
 // acknowledges the envelope, so it cannot block the inbox.
 import type { Envelope, EnvelopeType } from '@khoj/contracts';
+import { matchNoticeHandler } from '../cross-border/notices.ts';
+import {
+  detailRequestHandler,
+  detailResponseHandler,
+  queryHitHandler,
+  queryRequestHandler,
+} from '../queries/envelopes.ts';
 import type { NodeServices } from '../services.ts';
+import { caseRetractionHandler } from './retractions.ts';
 import type { OpeningKeys } from './seal.ts';
-import { applyCaseSummary, openSharedCase } from './summaries.ts';
+import { afterCaseSummary, applyCaseSummary, openSharedCase } from './summaries.ts';
 
 /** The transaction an envelope is applied in. */
 export type ApplyTx = Parameters<Parameters<NodeServices['db']['transaction']>[0]>[0];
@@ -26,5 +34,11 @@ export function handler<Body>(definition: EnvelopeHandler<Body>): EnvelopeHandle
 
 /** Types without a handler are refused with ERR_TYPE_UNSUPPORTED. */
 export const envelopeHandlers: Partial<Record<EnvelopeType, EnvelopeHandler<unknown>>> = {
-  'case.summary': handler({ open: openSharedCase, apply: applyCaseSummary }),
+  'case.summary': handler({ open: openSharedCase, apply: applyCaseSummary, afterCommit: afterCaseSummary }),
+  'case.retraction': handler(caseRetractionHandler),
+  'match.notice': handler(matchNoticeHandler),
+  'query.request': handler(queryRequestHandler),
+  'query.hit': handler(queryHitHandler),
+  'detail.request': handler(detailRequestHandler),
+  'detail.response': handler(detailResponseHandler),
 };

@@ -6,6 +6,7 @@ import { currentTraceparent } from '@khoj/platform';
 import { toSummary } from '../cases/report.ts';
 import type { CaseRow } from '../db/schema/index.ts';
 import type { NodeServices } from '../services.ts';
+import { consentExpired } from '../sharing/policy.ts';
 import { enqueueEnvelope } from './outbox.store.ts';
 import { sealCaseSummary } from './seal.ts';
 
@@ -18,6 +19,9 @@ export async function publishCaseVersion(
   row: CaseRow,
 ): Promise<Envelope | null> {
   if (!row.consent || row.verification !== 'verified') return null;
+  // A case reunited or closed has been retracted, and an expired scope allows no new summary.
+  if (row.status === 'reunited' || row.status === 'closed') return null;
+  if (consentExpired(row.consent, services.clock())) return null;
   // Read through the transaction: on PGlite a second query outside it would wait forever.
   const recipients = await services.directory.resolveRecipients(
     row.consent.recipients,

@@ -6,6 +6,7 @@ import {
   type SigningKeyPair,
 } from '@khoj/pki';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { phoneticNamesOf } from '../sharing/minimise.ts';
 import { EnvelopeRejected, minimiseSummary, openCaseSummary, sealCaseSummary } from './seal.ts';
 
 const summary: CaseSummary = {
@@ -78,10 +79,16 @@ describe('sealing and opening case summaries', () => {
     expect((await seal()).id).toBe((await seal()).id);
   });
 
-  it('minimises a minimal-tier summary before it is signed: no names, languages or place description', async () => {
+  it('minimises a minimal-tier summary before it is signed: phonetic keys for names, an age band, no languages or place description', async () => {
     const envelope = await seal({ fields: 'minimal' });
     const opened = await openCaseSummary(envelope, { own: own(bd), originSigningKeys: [pub(origin)] });
-    expect(opened.summary.child).toEqual({ sex: 'female', age: { years: 12 } });
+    expect(opened.summary.child).toEqual({
+      sex: 'female',
+      age: { estimateMin: 11, estimateMax: 13 },
+      phoneticNames: phoneticNamesOf(['সীতা', 'Sita']),
+    });
+    expect(opened.summary.child.phoneticNames?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(opened.summary)).not.toMatch(/সীতা|Sita/);
     expect(opened.summary.place).toEqual({ country: 'NP', district: 'Sindhupalchok' });
     expect(minimiseSummary(summary, 'standard')).toEqual(summary);
   });

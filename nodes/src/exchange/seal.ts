@@ -28,18 +28,16 @@ import {
   verifyJws,
 } from '@khoj/pki';
 import type { z } from 'zod';
+import { minimiseSummary as minimiseToTier, summaryTier } from '../sharing/minimise.ts';
 
 /** Longest an undelivered envelope is kept, whatever the consent says. */
 const MAX_ENVELOPE_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 
 export type Recipient = { nodeId: string; encryptionKey: PublicJwk };
 
-/** Drop what the consent tier does not allow to leave the node. */
+/** Drop what the consent tier does not allow to leave the node (a summary never carries `full`). */
 export function minimiseSummary(summary: CaseSummary, tier: FieldsTier): CaseSummary {
-  if (tier !== 'minimal') return summary;
-  const { name: _name, aliases: _aliases, languages: _languages, ...child } = summary.child;
-  const { description: _description, ...place } = summary.place;
-  return { ...summary, child, place };
+  return minimiseToTier(summary, summaryTier(tier));
 }
 
 export async function sealCaseSummary(input: {
@@ -80,6 +78,11 @@ export async function sealEnvelope(input: {
   version: number;
   body: unknown;
   recipients: Recipient[];
+  /**
+   * The envelope's recipients when they are not the nodes sealed to: the patterns (`*`, `IN-*`) of
+   * a fan-out `query.request`, which is sealed to every member they may reach.
+   */
+  routeTo?: string[];
   purposes: Purpose[];
   expiresAt: Date;
   signingKey: JwsSigningKey;
@@ -98,7 +101,7 @@ export async function sealEnvelope(input: {
     id: envelopeIdFor(input.origin, input.type, input.subject, input.version),
     type: input.type,
     origin: input.origin,
-    recipients: input.recipients.map((recipient) => recipient.nodeId),
+    recipients: input.routeTo ?? input.recipients.map((recipient) => recipient.nodeId),
     purposes: input.purposes,
     createdAt: input.now.toISOString(),
     expiresAt: new Date(expiresAt).toISOString(),

@@ -1,8 +1,8 @@
-// The set-based blocking of `khoj match run` gives exactly the candidates the per-report blocking
+// The in-memory blocking of `khoj match run` gives exactly the candidates the per-report blocking
 // query gives by its key rules (the same caps, nearest births first), on reports whose common
-// names overflow the caps; and a throwaway store leaves nothing behind.
+// names overflow the caps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockSide, openThrowawayStore, prepareBulkLoad } from './bulk.ts';
+import { blockInMemory, type KeyedReport, openThrowawayStore } from './bulk.ts';
 import { profileKeys } from './keys.ts';
 import { type BlockingCaps, blockCandidates, insertKeys, type KeyRow } from './matching.store.ts';
 import type { MatchProfile } from './profile.ts';
@@ -33,15 +33,17 @@ function reports(side: 'missing' | 'found', count: number): MatchProfile[] {
 
 const CAPS: BlockingCaps = { perKeyEachWay: 3, areaEachWay: 2, trigram: 0, minTrigramSimilarity: 1 };
 
-describe('set-based blocking', () => {
+describe('in-memory blocking', () => {
   let store: Awaited<ReturnType<typeof openThrowawayStore>>;
   const found = reports('found', 60);
+  const keyed: KeyedReport[] = [];
 
   beforeAll(async () => {
     store = await openThrowawayStore();
     const rows: KeyRow[] = [];
     for (const profile of [...reports('missing', 240), ...found]) {
       const keys = profileKeys(prepareProfile(profile));
+      keyed.push({ ref: profile.id, side: profile.side, birth: keys.birth, keys: keys.keys });
       for (const key of keys.keys)
         rows.push({ caseId: profile.id, side: profile.side, ...key, birth: keys.birth });
     }
@@ -63,12 +65,42 @@ describe('set-based blocking', () => {
     // Caps bite: some probe shares keys with more reports than it gets.
     expect(Math.max(...[...perReport.values()].map((set) => set.size))).toBeGreaterThan(10);
 
-    // The bulk load drops the per-report indexes; the set-based query does not need them.
-    await prepareBulkLoad(store.db);
-    const setBased = await blockSide(store.db, 'found', CAPS);
-    expect(setBased.size).toBe(perReport.size);
+    const inMemory = blockInMemory(keyed, 'found', CAPS);
+    expect(inMemory.size).toBe(perReport.size);
     for (const [probe, candidates] of perReport) {
-      expect(new Set(setBased.get(probe)), probe).toEqual(candidates);
+      const got = inMemory.get(probe) ?? [];
+      expect(new Set(got), probe).toEqual(candidates);
+      // Each candidate once.
+      expect(got.length, probe).toBe(candidates.size);
     }
+  });
+
+  it('blocks missing reports against found ones the same way', async () => {
+    const missingProbes = keyed.filter((report) => report.side === 'missing').map((report) => report.ref);
+    const perReport = new Map<string, Set<string>>();
+    for (const pair of await blockCandidates(store.db, missingProbes, CAPS)) {
+      const set = perReport.get(pair.probeId) ?? new Set();
+      set.add(pair.candidateId);
+      perReport.set(pair.probeId, set);
+    }
+    const inMemory = blockInMemory(keyed, 'missing', CAPS);
+    expect(inMemory.size).toBe(perReport.size);
+    for (const [probe, candidates] of perReport)
+      expect(new Set(inMemory.get(probe)), probe).toEqual(candidates);
+  });
+
+  it('puts the candidates sharing more keys first', () => {
+    const probe: KeyedReport = {
+      ref: 'f1',
+      side: 'found',
+      birth: 100,
+      keys: [
+        { rule: 'name', key: 'a' },
+        { rule: 'name', key: 'b' },
+      ],
+    };
+    const one: KeyedReport = { ref: 'm1', side: 'missing', birth: 100, keys: [{ rule: 'name', key: 'a' }] };
+    const both: KeyedReport = { ref: 'm2', side: 'missing', birth: 300, keys: probe.keys };
+    expect(blockInMemory([probe, one, both], 'found', CAPS).get('f1')).toEqual(['m2', 'm1']);
   });
 });

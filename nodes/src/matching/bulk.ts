@@ -1,6 +1,7 @@
-// Matching a whole store at once (`khoj match run`, benchmarks, a node's first start on imported
+// Matching many reports at once (`khoj match run`, benchmarks, a node's first start on imported
 // data): profiles and keys for every case in large batches, blocking for many probes per query,
-// scoring in memory. The same keys, blocking query and scorer as the continuous matcher.
+// the profiles of an interchange file, and blocking in memory for `khoj match run`. The same keys,
+// blocking rules and caps as the continuous matcher.
 import { createReadStream } from 'node:fs';
 import { type Database, type DatabaseHandle, openDatabase } from '@khoj/platform';
 import { asc, gt, sql } from 'drizzle-orm';
@@ -8,9 +9,10 @@ import * as schema from '../db/schema/index.ts';
 import { type CaseRow, cases } from '../db/schema/index.ts';
 import { detectFormat } from '../interchange/format.ts';
 import { readInterchange } from '../interchange/read.ts';
+import type { RowError } from '../interchange/row-errors.ts';
 import { NODE_MIGRATIONS, NODE_PGLITE_EXTENSIONS } from '../services.ts';
 import { profileFromCase, profileFromRecord } from './from-case.ts';
-import { profileKeys } from './keys.ts';
+import { type BlockingKey, profileKeys } from './keys.ts';
 import { isMatchable } from './matcher.ts';
 import {
   type BlockedPair,
@@ -19,26 +21,16 @@ import {
   DEFAULT_CAPS,
   markMatched,
   type ProfileEntry,
-  rowsOf,
   saveProfiles,
 } from './matching.store.ts';
 import type { MatchProfile, MatchSide } from './profile.ts';
-import { type PreparedProfile, prepareProfile } from './score/index.ts';
+import { prepareProfile } from './score/index.ts';
 
 type NodeDb = Database<typeof schema>;
 
-export type IndexedCase = {
-  caseId: string;
-  externalRef: string | null;
-  side: 'missing' | 'found';
-  profile: PreparedProfile;
-  digest: string;
-};
-
 /**
  * Computes and stores the profile and keys of every matchable case (and marks every case as
- * processed at its version). Returns the prepared profiles, so the caller scores without reading
- * them back.
+ * processed at its version). Returns how many cases were indexed.
  */
 export async function indexAllCases(
   db: NodeDb,
@@ -47,12 +39,14 @@ export async function indexAllCases(
     onProgress?: (cases: number) => void;
     /** Where a case's profile comes from (default: the case row itself). */
     profileOf?: (row: CaseRow) => MatchProfile;
+    /** Resume an interrupted run: only cases with a larger id (cases are taken in id order). */
+    after?: string;
   } = {},
-): Promise<Map<string, IndexedCase>> {
+): Promise<number> {
   const profileOf = options.profileOf ?? profileFromCase;
   const batch = options.batch ?? 2_000;
-  const indexed = new Map<string, IndexedCase>();
-  let after: string | undefined;
+  let indexed = 0;
+  let after = options.after;
   for (;;) {
     const rows: CaseRow[] = await db
       .select()
@@ -67,13 +61,7 @@ export async function indexAllCases(
       const prepared = prepareProfile(profile);
       const keys = profileKeys(prepared);
       entries.push({ profile, caseVersion: row.version, keys });
-      indexed.set(row.id, {
-        caseId: row.id,
-        externalRef: row.externalRef,
-        side: row.kind,
-        profile: prepared,
-        digest: keys.digest,
-      });
+      indexed += 1;
     }
     await db.transaction(async (tx) => {
       await saveProfiles(tx, entries);
@@ -92,16 +80,22 @@ export async function indexAllCases(
   return indexed;
 }
 
+/** An interchange file's valid lines as profiles, by the file's `id`, and what was wrong with the rest. */
+export type ReportFile = { profiles: Map<string, MatchProfile>; errors: RowError[][] };
+
 /**
  * The profiles of an interchange file's valid lines by the file's `id`, read from the records
- * themselves: a line may say more than a case can hold (a found child naming a parent).
+ * themselves: a line may say more than a case can hold (a found child naming a parent). A
+ * repeated `id` keeps its first line, as an import into one unit would.
  */
-export async function readProfiles(path: string): Promise<Map<string, MatchProfile>> {
+export async function readProfiles(path: string): Promise<ReportFile> {
   const profiles = new Map<string, MatchProfile>();
+  const errors: RowError[][] = [];
   for await (const row of readInterchange(createReadStream(path), detectFormat(path))) {
-    if (row.record) profiles.set(row.record.id, profileFromRecord(row.record));
+    if (row.errors) errors.push(row.errors);
+    else if (!profiles.has(row.record.id)) profiles.set(row.record.id, profileFromRecord(row.record));
   }
-  return profiles;
+  return { profiles, errors };
 }
 
 /** Blocks the probes in batches (one query each), yielding each batch's pairs. */
@@ -116,44 +110,98 @@ export async function* blockAll(
   }
 }
 
+/** A report as blocking sees it: its blocking keys and estimated birth month. */
+export type KeyedReport = { ref: string; side: MatchSide; birth: number; keys: readonly BlockingKey[] };
+
 /**
- * Set-based blocking of every report of one side against the other (`khoj match run`): the
+ * Blocking of every report of one side against the other, in memory (`khoj match run`): the
  * candidates blockCandidates' key rules give — per shared key, the reports of the other side
- * nearest in estimated birth, `each way` below and above — computed in one query by ranking each
- * key's reports once (a window over match_keys) and joining every probe key to the ranks around
- * its own, instead of two index scans per probe key. The trigram rule is left out: a nearest-name
- * search costs milliseconds per probe, which over tens of thousands of probes is minutes.
- * Returns the candidates of each probe.
+ * nearest in estimated birth, `each way` below and above — found by sorting each key's reports
+ * once and slicing around each probe's birth, instead of two index reads per probe key. A probe
+ * sorts before the other side's reports of its own birth month, and reports of one month are
+ * taken in `ref` order. The trigram rule is left out (a nearest-name search per probe costs
+ * minutes over tens of thousands of probes). Returns the candidates of each probe that has any,
+ * those sharing more keys first.
  */
-export async function blockSide(
-  db: Pick<NodeDb, 'execute'>,
+export function blockInMemory(
+  reports: readonly KeyedReport[],
   probeSide: MatchSide,
   caps: BlockingCaps = DEFAULT_CAPS,
-): Promise<Map<string, string[]>> {
-  const other: MatchSide = probeSide === 'missing' ? 'found' : 'missing';
-  const result = await db.execute(sql`
-    with ranked as (
-      -- pos: how many reports of the other side come before this row in birth order (a probe
-      -- sorts before the other side's reports of the same birth month).
-      select case_id, side, rule, key,
-        (count(*) filter (where side = ${other})
-          over (partition by rule, key order by birth, (side = ${probeSide}) desc, case_id
-            rows between unbounded preceding and current row))::int as pos
-      from match_keys
-    ),
-    probes as (
-      select case_id, rule, key, pos,
-        case when rule = 'area' then ${caps.areaEachWay}::int else ${caps.perKeyEachWay}::int end as each_way
-      from ranked where side = ${probeSide}
-    )
-    select p.case_id as "probeId", array_agg(distinct c.case_id) as "candidateIds"
-    from probes p
-    cross join lateral generate_series(p.pos - p.each_way + 1, p.pos + p.each_way) as around(pos)
-    join ranked c on c.side = ${other} and c.rule = p.rule and c.key = p.key and c.pos = around.pos
-    group by p.case_id`);
-  return new Map(
-    rowsOf<{ probeId: string; candidateIds: string[] }>(result).map((row) => [row.probeId, row.candidateIds]),
+): Map<string, string[]> {
+  // Reports by number from here on: tens of millions of string comparisons and map entries
+  // otherwise (measured: most of the time went into the garbage collector).
+  const births = Int32Array.from(reports, (report) => report.birth);
+  const refRank = new Int32Array(reports.length);
+  Int32Array.from(reports.keys())
+    .sort((a, b) => {
+      const x = (reports[a] as KeyedReport).ref;
+      const y = (reports[b] as KeyedReport).ref;
+      return x < y ? -1 : x > y ? 1 : 0;
+    })
+    .forEach((report, rank) => {
+      refRank[report] = rank;
+    });
+  // Taken in (birth, ref) order, so that every key's list of reports comes out sorted.
+  const byBirth = Int32Array.from(reports.keys()).sort(
+    (a, b) =>
+      (births[a] as number) - (births[b] as number) || (refRank[a] as number) - (refRank[b] as number),
   );
+  const groups = new Map<string, { area: boolean; probes: number[]; others: number[] }>();
+  for (const index of byBirth) {
+    const report = reports[index] as KeyedReport;
+    for (const { rule, key } of report.keys) {
+      const name = `${rule}\u0000${key}`;
+      let group = groups.get(name);
+      if (!group) {
+        group = { area: rule === 'area', probes: [], others: [] };
+        groups.set(name, group);
+      }
+      (report.side === probeSide ? group.probes : group.others).push(index);
+    }
+  }
+  // Every (probe, candidate) hit, one per shared key; counted per probe below.
+  const hits = new Map<number, number[]>();
+  for (const { area, probes, others } of groups.values()) {
+    if (probes.length === 0 || others.length === 0) continue;
+    const eachWay = area ? caps.areaEachWay : caps.perKeyEachWay;
+    for (const probe of probes) {
+      // How many of the other side were born in earlier months: the probe's place among them.
+      const birth = births[probe] as number;
+      let low = 0;
+      let high = others.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if ((births[others[middle] as number] as number) < birth) low = middle + 1;
+        else high = middle;
+      }
+      let list = hits.get(probe);
+      if (!list) {
+        list = [];
+        hits.set(probe, list);
+      }
+      const end = Math.min(others.length, low + eachWay);
+      for (let at = Math.max(0, low - eachWay); at < end; at++) list.push(others[at] as number);
+    }
+  }
+  const blocked = new Map<string, string[]>();
+  for (const [probe, list] of hits) {
+    list.sort((a, b) => a - b);
+    const counted: { candidate: number; shared: number }[] = [];
+    for (let at = 0; at < list.length; ) {
+      let next = at + 1;
+      while (next < list.length && list[next] === list[at]) next++;
+      counted.push({ candidate: list[at] as number, shared: next - at });
+      at = next;
+    }
+    counted.sort(
+      (a, b) => b.shared - a.shared || (refRank[a.candidate] as number) - (refRank[b.candidate] as number),
+    );
+    blocked.set(
+      (reports[probe] as KeyedReport).ref,
+      counted.map(({ candidate }) => (reports[candidate] as KeyedReport).ref),
+    );
+  }
+  return blocked;
 }
 
 /**
@@ -167,15 +215,4 @@ export async function openThrowawayStore(): Promise<DatabaseHandle<typeof schema
     extensions: NODE_PGLITE_EXTENSIONS,
     schema,
   });
-}
-
-/**
- * Before loading every report's keys into a throwaway store (`khoj match run`): drops the
- * indexes that serve one report's blocking and the key's uniqueness, which that run never uses —
- * its set-based blocking reads the whole table — and which cost more to keep up during the load
- * than the load itself. Never on a node's own store.
- */
-export async function prepareBulkLoad(db: Pick<NodeDb, 'execute'>): Promise<void> {
-  await db.execute(sql`drop index if exists match_keys_lookup`);
-  await db.execute(sql`alter table match_keys drop constraint if exists match_keys_case_id_rule_key_pk`);
 }

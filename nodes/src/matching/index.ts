@@ -2,16 +2,16 @@
 // records, the continuous matcher, bulk indexing and blocking, training, and the scoring engine.
 export {
   blockAll,
-  blockSide,
-  type IndexedCase,
+  blockInMemory,
   indexAllCases,
+  type KeyedReport,
   openThrowawayStore,
-  prepareBulkLoad,
+  type ReportFile,
   readProfiles,
 } from './bulk.ts';
 export { profileFromCase, profileFromRecord } from './from-case.ts';
-export { materialDigest, profileKeys } from './keys.ts';
-export { createMatcher, isMatchable, type Matcher, nameFrequencies } from './matcher.ts';
+export { type BlockingKey, materialDigest, profileKeys } from './keys.ts';
+export { createMatcher, isMatchable, type Matcher, nameFrequencies, type ScoreTimings } from './matcher.ts';
 export {
   type BlockedPair,
   type BlockingCaps,

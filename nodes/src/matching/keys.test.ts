@@ -142,9 +142,10 @@ describe('blocking keys', () => {
       side: 'found' as const,
       place: { country: 'NP', state: 'Madhesh', district: 'सर्लाही' },
     };
-    expect(rules(shared(nepal, written))).toEqual(['area']);
+    // Neither names the child: besides the district, only the broad state-and-quarter rule joins them.
+    expect(rules(shared(nepal, written))).toEqual(['area', 'unnamed']);
     const elsewhere = { ...written, place: { country: 'NP', state: 'Madhesh', district: 'Dhanusha' } };
-    expect(shared(nepal, elsewhere)).toEqual([]);
+    expect(rules(shared(nepal, elsewhere))).toEqual(['unnamed']);
   });
 
   it('ages never exclude a name, and area bands overlap whenever birth ranges (with tolerance) do', () => {
@@ -191,5 +192,52 @@ describe('material digest', () => {
     ]) {
       expect(materialDigest({ ...missing, ...change }), JSON.stringify(change)).not.toBe(base);
     }
+  });
+});
+
+describe('blocking rules for children the name rules miss', () => {
+  const ofRule = (keys: string[], rule: string) => keys.filter((key) => key.startsWith(`${rule} `));
+
+  it('keys a name with the quarter of the event: a found report reaches back two quarters', () => {
+    // Taken from Nadia in March, found in Mumbai in May: no place in common, the quarter is.
+    const far: MatchProfile = {
+      ...found,
+      names: ['Rahul'],
+      place: { country: 'IN', state: 'Maharashtra', district: 'Mumbai' },
+    };
+    expect(ofRule(shared(missing, far), 'when')).toHaveLength(1);
+    const muchLater: MatchProfile = { ...far, eventDate: '2027-03-01' };
+    expect(ofRule(shared(missing, muchLater), 'when')).toEqual([]);
+    // Found before the child went missing: the rule does not reach forward.
+    const before: MatchProfile = { ...far, eventDate: '2025-09-01' };
+    expect(ofRule(shared(missing, before), 'when')).toEqual([]);
+  });
+
+  it("keys a guardian's full name without a place: a child found across the border names the parent", () => {
+    const abroad: MatchProfile = {
+      ...found,
+      names: ['Montu'],
+      guardianNames: ['Debnath Sabita'],
+      place: { country: 'BD', state: 'Khulna', district: 'Jashore' },
+    };
+    expect(ofRule(shared(missing, abroad), 'kin')).toHaveLength(1);
+    const otherParent: MatchProfile = { ...abroad, guardianNames: ['Sabita Mondal'] };
+    expect(ofRule(shared(missing, otherParent), 'kin')).toEqual([]);
+  });
+
+  it('keys a found child without a formal name by state, sex, birth band and quarter', () => {
+    const unnamed: MatchProfile = {
+      ...found,
+      names: [],
+      place: { country: 'IN', state: 'West Bengal', district: 'Kolkata' },
+    };
+    expect(ofRule(shared(missing, unnamed), 'unnamed').length).toBeGreaterThan(0);
+    const petOnly: MatchProfile = { ...unnamed, names: ['Bappa'] };
+    expect(ofRule(shared(missing, petOnly), 'unnamed').length).toBeGreaterThan(0);
+    // A found child with a formal name is blocked by it, not by this broad rule.
+    const named: MatchProfile = { ...unnamed, names: ['Sourav Ghosh'] };
+    expect(ofRule([...keysOf(named)], 'unnamed')).toEqual([]);
+    const otherSex: MatchProfile = { ...unnamed, sex: 'female' };
+    expect(ofRule(shared(missing, otherSex), 'unnamed')).toEqual([]);
   });
 });

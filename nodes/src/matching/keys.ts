@@ -9,6 +9,15 @@
 //   pair      the phonetic keys of first and last token, order-free (name order swaps), with sex
 //   guardian  phonetic key of each guardian name token, with the state (or country)
 //   area      district with sex and 4-year birth band
+//   when      phonetic key of each name token, with sex and the quarter of the event: most children
+//             are found within months, wherever they are taken, so a common name read nationwide
+//             around one quarter is a short list (a found report also carries the two quarters
+//             before its own, a missing report only its own)
+//   kin       the guardian's first and last phonetic keys, order-free, anywhere: a parent's full
+//             name is rare enough to block on without a place, and a child moved across a border
+//             is often found with only a pet name but still names the parent
+//   unnamed   for a found report with no formal name (none, or pet names only), and every missing
+//             report: sex, 4-year birth band and quarter of the event, with the state
 // Places are keyed as the scorer reads them (transliterated, aliases resolved), so "सर्लाही" and
 // "Sarlahi" are one district.
 // Ages never block: a name key is read in order of birth-month distance, so its cap keeps the
@@ -17,7 +26,7 @@ import { digestOf } from '@khoj/contracts';
 import type { MatchProfile, MatchSex } from './profile.ts';
 import type { PreparedProfile } from './score/index.ts';
 
-export type BlockingRule = 'name' | 'local' | 'pair' | 'guardian' | 'area';
+export type BlockingRule = 'name' | 'local' | 'pair' | 'guardian' | 'area' | 'when' | 'kin' | 'unnamed';
 export type BlockingKey = { rule: BlockingRule; key: string };
 
 /** Width of an age band, in months. */
@@ -29,6 +38,8 @@ const ESTIMATE_TOLERANCE_MONTHS = 24;
 const UNKNOWN_AGE_YEARS = 10;
 /** Shorter phonetic keys (initials) would tie together most of the node. */
 const MIN_KEY_LENGTH = 2;
+/** Quarters before its own a found report is keyed under (found up to about half a year later). */
+const FOUND_QUARTERS_BACK = 2;
 
 export type ProfileKeys = {
   birth: number;
@@ -48,6 +59,8 @@ export function profileKeys(profile: PreparedProfile): ProfileKeys {
   const { country, state, district } = profile.prepared.place;
   const region = `${country}:${state?.key ?? ''}`;
 
+  const quarters = eventQuarters(profile);
+  let formalNames = 0;
   for (const name of profile.prepared.names) {
     const tokens = name.tokens.filter((token) => token.phonetic.length >= MIN_KEY_LENGTH);
     for (const token of tokens) {
@@ -58,8 +71,11 @@ export function profileKeys(profile: PreparedProfile): ProfileKeys {
         if (token.surnameClass) add('name', `${sex}:~${token.surnameClass}`);
       }
       if (state) add('local', `${region}:${token.phonetic}`);
+      for (const quarter of quarters)
+        for (const sex of sexes) add('when', `${sex}:${quarter}:${token.phonetic}`);
     }
     const formal = tokens.filter((token) => !token.petName);
+    formalNames += formal.length;
     const first = formal[0];
     const last = formal.at(-1);
     if (first && last && first.phonetic !== last.phonetic) {
@@ -69,12 +85,23 @@ export function profileKeys(profile: PreparedProfile): ProfileKeys {
   }
 
   for (const guardian of profile.prepared.guardians) {
-    for (const token of guardian.tokens) {
-      if (token.phonetic.length >= MIN_KEY_LENGTH) add('guardian', `${region}:${token.phonetic}`);
+    const tokens = guardian.tokens.filter((token) => token.phonetic.length >= MIN_KEY_LENGTH);
+    for (const token of tokens) add('guardian', `${region}:${token.phonetic}`);
+    const first = tokens[0];
+    const last = tokens.at(-1);
+    if (first && last && first.phonetic !== last.phonetic) {
+      const keyOf = (token: typeof first) => (token.surnameClass ? `~${token.surnameClass}` : token.phonetic);
+      add('kin', [keyOf(first), keyOf(last)].sort().join('+'));
     }
   }
 
   const { low, high } = birthInterval(profile);
+  if (profile.side === 'missing' || formalNames === 0) {
+    for (let band = Math.floor(low / BAND_MONTHS); band <= Math.floor(high / BAND_MONTHS); band++) {
+      for (const sex of sexes)
+        for (const quarter of quarters) add('unnamed', `${region}:${sex}:${band}:${quarter}`);
+    }
+  }
   if (district) {
     const area = `${region}:${district.key}`;
     for (let band = Math.floor(low / BAND_MONTHS); band <= Math.floor(high / BAND_MONTHS); band++) {
@@ -89,6 +116,17 @@ export function profileKeys(profile: PreparedProfile): ProfileKeys {
     nameKeys: [...nameKeys],
     digest: materialDigest(profile),
   };
+}
+
+/**
+ * The quarters (since 1970) a report is keyed under for the time rules: a missing report its
+ * own; a found report its own and the ones before, when its child may have gone missing.
+ */
+function eventQuarters(profile: Pick<MatchProfile, 'eventDate' | 'side'>): number[] {
+  const quarter = Math.floor(monthIndex(profile.eventDate) / 3);
+  if (!Number.isFinite(quarter)) return [];
+  if (profile.side === 'missing') return [quarter];
+  return Array.from({ length: FOUND_QUARTERS_BACK + 1 }, (_, back) => quarter - back);
 }
 
 /** A report of unknown sex may be either: it carries the keys of both. */

@@ -14,12 +14,12 @@ import { profileKeys } from './keys.ts';
 import {
   type BlockingCaps,
   blockCandidates,
-  candidatesOf,
   DEFAULT_CAPS,
   dueCases,
   forgetProfiles,
   latestParameters,
   loadProfiles,
+  loadProfilesUnlessHeld,
   markMatched,
   nameKeyCounts,
   type ScoredCandidate,
@@ -77,6 +77,9 @@ export type MatcherOptions = {
 
 export type MatchPass = { processed: number; candidates: number };
 
+/** Where scoreProbes spent its time, in ms (for benchmarks): filled in when passed. */
+export type ScoreTimings = { block?: number; load?: number; score?: number };
+
 export type Matcher = ReturnType<typeof createMatcher>;
 
 export function createMatcher(options: MatcherOptions) {
@@ -102,6 +105,12 @@ export function createMatcher(options: MatcherOptions) {
   function prepareCached(caseId: string, digest: string, profile: MatchProfile): PreparedProfile {
     const hit = prepared.get(caseId);
     return remember(caseId, digest, hit && hit.digest === digest ? hit.profile : prepareProfile(profile));
+  }
+
+  /** The cached prepared profile at this digest (marked recently used), if there is one. */
+  function touch(caseId: string, digest: string): PreparedProfile | undefined {
+    const hit = prepared.get(caseId);
+    return hit && hit.digest === digest ? remember(caseId, digest, hit.profile) : undefined;
   }
 
   async function currentParameters(): Promise<ModelParameters> {
@@ -135,45 +144,73 @@ export function createMatcher(options: MatcherOptions) {
    * Scores each probe against its blocked candidates and the partners of its open proposals.
    * Returns every scored pair once (a pair blocked from both of its reports is scored once).
    */
-  async function scoreProbes(probeIds: readonly string[]): Promise<ScoredCandidate[]> {
+  async function scoreProbes(
+    probeIds: readonly string[],
+    timings?: ScoreTimings,
+  ): Promise<ScoredCandidate[]> {
     if (probeIds.length === 0) return [];
-    const blocked = await blockCandidates(db, probeIds, caps);
-    const pairs = new Map<string, { missing: string; found: string }>();
-    const addPair = (a: string, b: string, side: 'missing' | 'found') => {
-      const [missing, found] = side === 'missing' ? [a, b] : [b, a];
-      pairs.set(`${missing} ${found}`, { missing, found });
+    let at = performance.now();
+    const lap = (stage: keyof ScoreTimings) => {
+      const now = performance.now();
+      if (timings) timings[stage] = now - at;
+      at = now;
     };
-    const probes = await loadProfiles(db, probeIds);
+    // Blocked candidates and the partners of open proposals, in one query.
+    const blocked = await blockCandidates(db, probeIds, caps, { proposals: true });
+    lap('block');
+    const involved = new Set(probeIds);
+    for (const pair of blocked) involved.add(pair.candidateId);
+    // Profiles already prepared at their stored digest are not read again.
+    const cachedDigest = (caseId: string) => prepared.get(caseId)?.digest;
+    const stored = await loadProfilesUnlessHeld(db, [...involved], cachedDigest);
+    const stale = [...stored.values()].filter(
+      (row) => !('profile' in row) && row.digest !== cachedDigest(row.caseId),
+    );
+    if (stale.length > 0) {
+      for (const [caseId, row] of await loadProfiles(
+        db,
+        stale.map((row) => row.caseId),
+      ))
+        stored.set(caseId, row);
+    }
+    const pairs = new Map<string, { missing: string; found: string }>();
     for (const pair of blocked) {
-      const probe = probes.get(pair.probeId);
-      if (probe) addPair(pair.probeId, pair.candidateId, probe.side);
+      const probe = stored.get(pair.probeId);
+      if (!probe) continue;
+      const [missing, found] =
+        probe.side === 'missing' ? [pair.probeId, pair.candidateId] : [pair.candidateId, pair.probeId];
+      pairs.set(`${missing} ${found}`, { missing, found });
     }
-    for (const row of await candidatesOf(db, probeIds)) {
-      if (row.status === 'proposed')
-        pairs.set(`${row.missingCaseId} ${row.foundCaseId}`, {
-          missing: row.missingCaseId,
-          found: row.foundCaseId,
-        });
+    const profiles = new Map<string, PreparedProfile>();
+    const digests = new Map<string, string>();
+    // The held ones first: marked recently used before preparing the others can evict them.
+    for (const row of stored.values()) {
+      if ('profile' in row) continue;
+      const held = touch(row.caseId, row.digest);
+      if (held) {
+        profiles.set(row.caseId, held);
+        digests.set(row.caseId, row.digest);
+      }
     }
-    const needed = new Set<string>();
-    for (const { missing, found } of pairs.values()) {
-      if (!probes.has(missing)) needed.add(missing);
-      if (!probes.has(found)) needed.add(found);
-    }
-    const profiles = new Map([...probes, ...(await loadProfiles(db, [...needed]))]);
+    const preparedOf = (caseId: string) => {
+      let profile = profiles.get(caseId);
+      if (profile) return profile;
+      const row = stored.get(caseId);
+      if (!row || !('profile' in row)) return undefined;
+      profile = prepareCached(row.caseId, row.digest, row.profile);
+      profiles.set(caseId, profile);
+      digests.set(caseId, row.digest);
+      return profile;
+    };
     const [model, tf] = await Promise.all([currentParameters(), currentFrequencies()]);
+    lap('load');
     const scored: ScoredCandidate[] = [];
     for (const { missing, found } of pairs.values()) {
-      const m = profiles.get(missing);
-      const f = profiles.get(found);
+      const m = preparedOf(missing);
+      const f = preparedOf(found);
       // A partner that left the pool since: its proposals were withdrawn with it.
       if (!m || !f) continue;
-      const result = scorePair(
-        prepareCached(m.caseId, m.digest, m.profile),
-        prepareCached(f.caseId, f.digest, f.profile),
-        model,
-        tf,
-      );
+      const result = scorePair(m, f, model, tf);
       scored.push({
         missingCaseId: missing,
         foundCaseId: found,
@@ -181,10 +218,11 @@ export function createMatcher(options: MatcherOptions) {
         weight: result.weight,
         explanation: result.explanation,
         comparisons: result.comparisons,
-        missingDigest: m.digest,
-        foundDigest: f.digest,
+        missingDigest: digests.get(missing) as string,
+        foundDigest: digests.get(found) as string,
       });
     }
+    lap('score');
     return scored;
   }
 

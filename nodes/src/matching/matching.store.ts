@@ -4,12 +4,7 @@
 import type { Database } from '@khoj/platform';
 import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema/index.ts';
-import {
-  type MatchCandidateRow,
-  matchCandidates,
-  matchParameters,
-  matchProfiles,
-} from '../db/schema/index.ts';
+import { matchCandidates, matchParameters } from '../db/schema/index.ts';
 import type { ProfileKeys } from './keys.ts';
 import type { MatchProfile, MatchSide } from './profile.ts';
 
@@ -140,6 +135,14 @@ export const DEFAULT_CAPS: BlockingCaps = {
 
 export type BlockedPair = { probeId: string; candidateId: string; shared: number };
 
+export type BlockingOptions = {
+  /**
+   * Also the partners of the probes' open proposals (shared 0 unless blocked too), so that a
+   * proposal is scored again and withdrawn when it falls below the review threshold.
+   */
+  proposals?: boolean;
+};
+
 /**
  * Blocking: the reports of the other side that share a key with each probe, in one query. Every
  * key is read through the (rule, key, side, birth) index, outward from the probe's estimated
@@ -151,6 +154,7 @@ export async function blockCandidates(
   db: Pick<NodeDb, 'execute' | 'transaction'>,
   probeIds: readonly string[],
   caps: BlockingCaps = DEFAULT_CAPS,
+  options: BlockingOptions = {},
 ): Promise<BlockedPair[]> {
   if (probeIds.length === 0) return [];
   // `%` is "similarity at least pg_trgm.similarity_threshold", served by the side's GIN index;
@@ -186,12 +190,21 @@ export async function blockCandidates(
           where m.rule = p.rule and m.key = p.key and m.side = p.other and m.birth < p.birth
           order by m.birth desc, m.case_id desc limit p.each_way)
       ) c
-      union all (${trigram('missing', 'found')})
-      union all (${trigram('found', 'missing')})
+      ${caps.trigram > 0 ? sql`union all (${trigram('missing', 'found')}) union all (${trigram('found', 'missing')})` : sql``}
     )
     select probe_id as "probeId", candidate_id as "candidateId", count(*)::int as shared
     from hits
-    group by probe_id, candidate_id`;
+    group by probe_id, candidate_id
+    ${
+      options.proposals
+        ? sql`union all
+    select c.missing_case_id, c.found_case_id, 0 from match_candidates c
+    where c.missing_case_id ${idsIn(probeIds)} and c.status = 'proposed'
+    union all
+    select c.found_case_id, c.missing_case_id, 0 from match_candidates c
+    where c.found_case_id ${idsIn(probeIds)} and c.status = 'proposed'`
+        : sql``
+    }`;
   if (caps.trigram === 0) return rowsOf<BlockedPair>(await db.execute(query));
   // The threshold is a setting: set for this transaction only.
   return db.transaction(async (tx) => {
@@ -205,22 +218,37 @@ export async function blockCandidates(
 export type StoredProfile = { caseId: string; side: MatchSide; profile: MatchProfile; digest: string };
 
 export async function loadProfiles(
-  db: Pick<NodeDb, 'select'>,
+  db: Pick<NodeDb, 'execute'>,
   caseIds: readonly string[],
 ): Promise<Map<string, StoredProfile>> {
-  const found = new Map<string, StoredProfile>();
+  return loadProfilesUnlessHeld(db, caseIds, () => undefined) as Promise<Map<string, StoredProfile>>;
+}
+
+export type StoredDigest = Omit<StoredProfile, 'profile'>;
+
+/**
+ * The stored profiles of these reports, in one query, except those the caller holds already at
+ * a digest (`held`): for those only side and digest are read (a profile is some 1 kB of JSON to
+ * send and parse), and the caller compares the digest with its own.
+ */
+export async function loadProfilesUnlessHeld(
+  db: Pick<NodeDb, 'execute'>,
+  caseIds: readonly string[],
+  held: (caseId: string) => string | undefined,
+): Promise<Map<string, StoredProfile | StoredDigest>> {
+  const found = new Map<string, StoredProfile | StoredDigest>();
+  type Row = { caseId: string; side: MatchSide; digest: string; profile: MatchProfile | null };
   for (let start = 0; start < caseIds.length; start += WRITE_CHUNK) {
-    const rows = await db
-      .select({
-        caseId: matchProfiles.caseId,
-        side: matchProfiles.side,
-        profile: matchProfiles.profile,
-        digest: matchProfiles.digest,
-      })
-      .from(matchProfiles)
-      .where(inArray(matchProfiles.caseId, caseIds.slice(start, start + WRITE_CHUNK)));
-    for (const row of rows)
-      found.set(row.caseId, { ...row, profile: row.profile as unknown as MatchProfile });
+    const chunk = caseIds.slice(start, start + WRITE_CHUNK);
+    const full = chunk.filter((id) => held(id) === undefined);
+    const digestOnly = chunk.filter((id) => held(id) !== undefined);
+    const rows = rowsOf<Row>(
+      await db.execute(sql`
+        select case_id as "caseId", side, digest, profile from match_profiles where case_id ${idsIn(full)}
+        union all
+        select case_id, side, digest, null from match_profiles where case_id ${idsIn(digestOnly)}`),
+    );
+    for (const { profile, ...row } of rows) found.set(row.caseId, profile ? { ...row, profile } : row);
   }
   return found;
 }
@@ -239,20 +267,6 @@ export async function nameKeyCounts(
     await db.execute(sql`select count(*)::int as reports from match_profiles`),
   );
   return { counts: new Map(keys.map((row) => [row.key, row.reports])), reports: total?.reports ?? 0 };
-}
-
-/** Every candidate row involving one of these reports (any status). */
-export async function candidatesOf(
-  db: Pick<NodeDb, 'select'>,
-  caseIds: readonly string[],
-): Promise<MatchCandidateRow[]> {
-  if (caseIds.length === 0) return [];
-  return db
-    .select()
-    .from(matchCandidates)
-    .where(
-      or(inArray(matchCandidates.missingCaseId, caseIds), inArray(matchCandidates.foundCaseId, caseIds)),
-    );
 }
 
 export type ScoredCandidate = {

@@ -14,11 +14,13 @@ import {
   DEFAULT_PARAMETERS,
   estimateU,
   type FieldComparison,
+  levelShares,
   type ModelParameters,
   type PreparedProfile,
   parametersFromDecisions,
   prepareProfile,
   runEm,
+  withU,
 } from './score/index.ts';
 
 type NodeDb = Database<typeof schema>;
@@ -50,16 +52,61 @@ export function plausibleEstimate(parameters: ModelParameters, probes: number, p
   return pairs > 0 && parameters.priorMatchProbability <= probes / pairs;
 }
 
-/** EM over pairs already compared (the bulk matcher has them at hand). */
+/**
+ * At least this share of probes is taken to have their counterpart among their candidates: the
+ * prior never falls below this share of one pair per probe. (A node's found children mostly have a
+ * missing report somewhere in the pool; the old single-state system matched about 40 %.)
+ */
+export const MIN_COUNTERPART_SHARE = 0.25;
+
+export type PairEstimateOptions = {
+  /** m (and the fallback prior) come from these (default: the engine's defaults). */
+  initial?: ModelParameters;
+  now?: Date;
+  /** How many probes were blocked and how many pairs they had, when the caller knows. */
+  probes?: number;
+  pairs?: number;
+};
+
+/**
+ * EM over pairs already compared (the bulk matcher has them at hand), with m held at `initial`'s
+ * (the engine's defaults, or m learnt from officers' decisions): among blocked candidates only a
+ * few pairs in a thousand are the same child, too few to learn m from, and EM left free settles
+ * on some other split of the pairs (same place, same sex …). u is how often different children
+ * who were blocked together agree — far more often than children drawn at random, since they were
+ * blocked for sharing a name, a place or a time — counted over the blocked pairs themselves (a few
+ * same-child pairs among thousands hardly move it) and smoothed towards the random pairs' shares
+ * (so a level the sample never shows keeps its chance share). Scored with it, the agreement that
+ * put a pair among the candidates does not count as evidence a second time.
+ *
+ * The prior is the share of same-child pairs among blocked pairs, by EM with m and u held. A
+ * sample holds only tens of same-child pairs, and EM tends to lose some of them to u: the prior is
+ * kept at least MIN_COUNTERPART_SHARE of one pair per probe when the caller gives the counts, else
+ * at least `initial`'s.
+ */
 export function estimateFromPairs(
   blocked: readonly (readonly FieldComparison[])[],
   random: readonly (readonly FieldComparison[])[],
-  initial: ModelParameters = DEFAULT_PARAMETERS,
-  now = new Date(),
-): { parameters: ModelParameters; iterations: number } {
-  const fixedU = random.length > 0 ? estimateU(random, initial) : undefined;
-  const result = runEm(blocked, initial, { ...(fixedU ? { fixedU } : {}), now });
-  return { parameters: result.parameters, iterations: result.iterations };
+  options: PairEstimateOptions = {},
+): { parameters: ModelParameters; iterations: number; priorSource: 'em' | 'floor' } {
+  const initial = options.initial ?? DEFAULT_PARAMETERS;
+  const chance = random.length > 0 ? withU(initial, estimateU(random, initial)) : initial;
+  const result = runEm(blocked, initial, {
+    fixedM: levelShares(initial, 'm'),
+    fixedU: estimateU(blocked, chance),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const { probes, pairs } = options;
+  const floor =
+    probes !== undefined && pairs !== undefined && pairs > 0
+      ? MIN_COUNTERPART_SHARE * Math.min(1, probes / pairs)
+      : initial.priorMatchProbability;
+  const learnt = result.parameters.priorMatchProbability;
+  return {
+    parameters: { ...result.parameters, priorMatchProbability: Math.max(learnt, floor) },
+    iterations: result.iterations,
+    priorSource: learnt >= floor ? 'em' : 'floor',
+  };
 }
 
 /** Estimates parameters from this node's reports and decisions, and stores them. */
@@ -73,7 +120,12 @@ export async function trainParameters(db: NodeDb, options: TrainOptions): Promis
   const blocked = await blockedSample(db, wanted);
   if (blocked.vectors.length === 0)
     throw new Error('no blocked candidate pairs to learn from: match some reports first');
-  const estimated = estimateFromPairs(blocked.vectors, random, initial, now).parameters;
+  const estimated = estimateFromPairs(blocked.vectors, random, {
+    initial,
+    now,
+    probes: blocked.probes,
+    pairs: blocked.pairs,
+  }).parameters;
   const plausible = plausibleEstimate(estimated, blocked.probes, blocked.pairs);
   const decided = await decidedPairs(db);
   if (decided.filter((pair) => pair.match).length >= MIN_CONFIRMED) {

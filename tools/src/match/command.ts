@@ -1,5 +1,5 @@
 // `khoj match …`: the matching engine from the command line. `run` matches two interchange files
-// on a throwaway embedded node; `train` estimates a node's model parameters from its own reports
+// in memory; `train` estimates a node's model parameters from its own reports
 // (and officers' decisions) and stores them for its matcher; `evaluate` and `baseline` (the
 // benchmark's, in their own files) score candidate files against a truth file.
 import { CLI_ACTOR, matching, openNodeStore } from '@khoj/node';
@@ -27,7 +27,7 @@ export function registerMatchCommand(program: Command, home: () => string): Comm
   match
     .command('run')
     .description(
-      'match found reports against missing reports (interchange files) on a throwaway node; ' +
+      'match found reports against missing reports (interchange files), in memory; ' +
         'writes {"foundId","missingId","score","explanation"} per line, best first',
     )
     .requiredOption('--missing <file>', 'missing reports (.jsonl or .csv)')
@@ -42,7 +42,7 @@ export function registerMatchCommand(program: Command, home: () => string): Comm
         console.log(
           `${summary.candidates} candidates for ${summary.found} found reports against ${summary.missing} missing ` +
             `(${summary.blockedPairs} blocked pairs, ${summary.parameters === 'em' ? 'EM' : 'default'} parameters) ` +
-            `in ${s.total.toFixed(1)} s [import ${s.import.toFixed(1)}, keys ${s.keys.toFixed(1)}, ` +
+            `in ${s.total.toFixed(1)} s [read ${s.read.toFixed(1)}, ` +
             `block ${s.block.toFixed(1)}, train ${s.train.toFixed(1)}, score ${s.score.toFixed(1)}] → ${options.out}`,
         );
         if (summary.invalid > 0) {

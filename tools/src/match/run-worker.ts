@@ -1,14 +1,17 @@
-// A scoring thread of `khoj match run`. It reads both files itself and prepares the profiles it
-// needs (so nothing large crosses between threads), then answers the main thread: the blocking
-// keys and name-key counts of every report (the keys thread only, while the main thread imports),
-// comparison vectors for EM, and the best candidates of the probes it is given. Reports are named
-// by file and line id: `m:<id>` (missing file), `f:<id>` (found file).
+// A scoring thread of `khoj match run`. It reads both files itself (so nothing large crosses
+// between threads) and, for its share of the lines, prepares the profiles and computes their
+// blocking keys and name-key counts, which the main thread gathers to block; then it answers
+// comparison vectors for EM and the best candidates of the probes it is given, preparing the
+// other profiles it needs on first use. Reports are named by file and line id: `m:<id>` (missing
+// file), `f:<id>` (found file).
 import { parentPort, workerData } from 'node:worker_threads';
 import { matching } from '@khoj/node';
 
-export type WorkerInput = { missing: string; found: string; keys: boolean };
+/** This thread prepares and keys every `shares`-th line of both files, from line `share`. */
+export type WorkerInput = { missing: string; found: string; share: number; shares: number };
 
-export type KeyRowByRef = { ref: string; side: matching.MatchSide; rule: string; key: string; birth: number };
+/** What was wrong with a file's invalid lines (share 0 tells). */
+export type InvalidLines = { path: string; errors: { row: number; field: string; reason: string }[][] };
 
 export type ScoredLine = {
   foundId: string;
@@ -30,7 +33,16 @@ export type WorkerRequest =
     };
 
 export type WorkerReply =
-  | { type: 'ready'; keys: KeyRowByRef[] | undefined; nameKeys: [string, number][] | undefined }
+  | {
+      type: 'ready';
+      /** The keyed reports of this thread's share. */
+      reports: matching.KeyedReport[];
+      /** How many reports of this thread's share carry each phonetic name key. */
+      nameKeys: [string, number][];
+      /** Share 0 only: the valid lines of each side, and the invalid lines of each file. */
+      counts: Record<matching.MatchSide, number> | undefined;
+      invalid: InvalidLines[] | undefined;
+    }
   | { type: 'compared'; vectors: matching.FieldComparison[][] }
   | { type: 'scored'; lines: ScoredLine[] }
   | { type: 'failed'; message: string };
@@ -39,7 +51,7 @@ const input = workerData as WorkerInput;
 const port = parentPort;
 if (!port) throw new Error('run-worker.ts runs as a worker thread of `khoj match run`');
 
-/** Every line of both files; prepared when first needed (the keys thread prepares all at once). */
+/** Every valid line of both files; prepared when first needed. */
 const lines = new Map<string, { profile: matching.MatchProfile; id: string }>();
 const prepared = new Map<string, matching.PreparedProfile>();
 
@@ -54,28 +66,39 @@ function preparedOf(ref: string): matching.PreparedProfile | undefined {
   return profile;
 }
 
-/** Reads both files; the keys thread also computes every report's keys and name-key counts. */
+/** Reads both files; prepares and keys this thread's share of the lines. */
 async function load(): Promise<Extract<WorkerReply, { type: 'ready' }>> {
+  const invalid: InvalidLines[] = [];
   for (const [tag, path] of [
     ['m', input.missing],
     ['f', input.found],
   ] as const) {
-    for (const [id, profile] of await matching.readProfiles(path)) {
+    const file = await matching.readProfiles(path);
+    invalid.push({ path, errors: file.errors });
+    for (const [id, profile] of file.profiles) {
       const ref = `${tag}:${id}`;
       lines.set(ref, { profile: { ...profile, id: ref }, id });
     }
   }
-  if (!input.keys) return { type: 'ready', keys: undefined, nameKeys: undefined };
   const counts = new Map<string, number>();
-  const keys: KeyRowByRef[] = [];
+  const reports: matching.KeyedReport[] = [];
+  const perSide = { missing: 0, found: 0 };
+  let index = 0;
   for (const [ref, line] of lines) {
+    perSide[line.profile.side] += 1;
+    if (index++ % input.shares !== input.share) continue;
     const computed = matching.profileKeys(preparedOf(ref) as matching.PreparedProfile);
     for (const key of computed.nameKeys) counts.set(key, (counts.get(key) ?? 0) + 1);
-    for (const key of computed.keys) {
-      keys.push({ ref, side: line.profile.side, rule: key.rule, key: key.key, birth: computed.birth });
-    }
+    reports.push({ ref, side: line.profile.side, birth: computed.birth, keys: computed.keys });
   }
-  return { type: 'ready', keys, nameKeys: [...counts] };
+  const first = input.share === 0;
+  return {
+    type: 'ready',
+    reports,
+    nameKeys: [...counts],
+    counts: first ? perSide : undefined,
+    invalid: first ? invalid : undefined,
+  };
 }
 
 /** The pair as the scorer takes it: missing report first. */

@@ -3,7 +3,7 @@
 // report, each with its explanation steps; most found children's true reports among their
 // candidates; a clear message for a missing file.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ describe('khoj match run', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'khoj-match-run-'));
     await khoj('synth', '--seed', '7', '--missing', '600', '--found', '150', '--out', dir);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   const jsonl = async <T>(path: string): Promise<T[]> =>
@@ -76,6 +76,33 @@ describe('khoj match run', () => {
     expect(found.length / withMatch.length).toBeGreaterThan(0.7);
   }, 180_000);
 
+  it('skips invalid lines, naming file and line, and matches the valid ones', async () => {
+    const found = join(dir, 'found-with-errors.jsonl');
+    await copyFile(join(dir, 'found.jsonl'), found);
+    const lineCount = (await readFile(found, 'utf8')).split('\n').filter((line) => line.trim() !== '').length;
+    await appendFile(found, '{"id":"F-bad","kind":"found"}\nnot json\n');
+    const out = join(dir, 'candidates-with-errors.jsonl');
+    const error = await khoj(
+      'match',
+      'run',
+      '--missing',
+      join(dir, 'missing.jsonl'),
+      '--found',
+      found,
+      '--out',
+      out,
+    ).catch((failure: { stdout: string; stderr: string; code: number }) => failure);
+    expect(error).toMatchObject({ code: 3 });
+    const { stdout, stderr } = error as { stdout: string; stderr: string };
+    expect(stdout).toMatch(/candidates for 150 found reports against 600 missing/);
+    expect(stderr).toContain(`${found} line ${lineCount + 1}`);
+    expect(stderr).toContain(`${found} line ${lineCount + 2}`);
+    expect(stderr).toContain('2 invalid lines were skipped');
+    const lines = await jsonl<Line>(out);
+    expect(lines.length).toBeGreaterThan(150);
+    expect(lines.some((line) => line.foundId === 'F-bad')).toBe(false);
+  }, 180_000);
+
   it('names a file it cannot read', async () => {
     const error = await khoj(
       'match',
@@ -90,5 +117,5 @@ describe('khoj match run', () => {
     expect(error).toMatchObject({ code: 1 });
     expect((error as { stderr: string }).stderr).toContain('cannot read');
     expect((error as { stderr: string }).stderr).toContain('nope.jsonl');
-  }, 30_000);
+  }, 90_000);
 });

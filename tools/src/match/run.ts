@@ -1,21 +1,21 @@
-// `khoj match run`: the matching engine over two interchange files, on a throwaway embedded node
-// that lives in memory only (nothing of the reports is left on disk). Both files are imported
-// with the node's own import code (each into its own unit, so the same `id` in both files stays
-// two reports); the blocking keys of every report go into the node's match_keys; every found
-// report is blocked against the missing reports in the database, in one set-based query; the
-// model's parameters are estimated by EM over a sample of the blocked pairs (and kept only when
-// plausible); and every blocked pair is scored. Two worker threads prepare the profiles (from
-// the files' lines, which say more than a case holds, such as a found child's guardian) while
-// the main thread imports, and then score. Output: one JSON line per candidate,
+// `khoj match run`: the matching engine over two interchange files, in memory (nothing of the
+// reports is stored, so nothing is left on disk). Two worker threads read both files, each
+// preparing the profiles of half the lines (from the lines themselves, which say more than a
+// case holds, such as a found child's guardian) and computing their blocking keys with the
+// node's own key rules; this thread blocks every found report against the missing reports with
+// the node's blocking caps (blockInMemory: the candidates the node's blocking query would give by
+// its key rules); the model's parameters are estimated by EM over a sample of the blocked pairs
+// (and kept only when plausible); and the threads score every blocked pair. A line's side is its
+// `kind`; the same `id` in both files stays two reports, and an `id` repeated in one file keeps
+// its first line (as an import would). Output: one JSON line per candidate,
 // {"foundId","missingId","score","explanation"} with the files' ids, best first, at most `top`
 // per found report.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { importFile, insertUnit, matching } from '@khoj/node';
-import { sql } from 'drizzle-orm';
-import type { KeyRowByRef, ScoredLine, WorkerInput, WorkerReply, WorkerRequest } from './run-worker.ts';
+import { matching } from '@khoj/node';
+import type { ScoredLine, WorkerInput, WorkerReply, WorkerRequest } from './run-worker.ts';
 
 export type MatchRunOptions = {
   missing: string;
@@ -37,10 +37,10 @@ export type MatchRunSummary = {
   blockedPairs: number;
   candidates: number;
   parameters: 'em' | 'default';
-  seconds: Record<'import' | 'keys' | 'block' | 'train' | 'score' | 'total', number>;
+  /** read: files read, profiles prepared and keyed (both threads); score: scored and written. */
+  seconds: Record<'read' | 'block' | 'train' | 'score' | 'total', number>;
 };
 
-const RUN_ACTOR = 'khoj match run';
 const SCORING_THREADS = 2;
 /** Random missing × found pairs u is counted over. */
 const RANDOM_PAIRS = 5_000;
@@ -54,7 +54,7 @@ export async function runMatch(options: MatchRunOptions): Promise<MatchRunSummar
     });
   }
   const started = performance.now();
-  const seconds = { import: 0, keys: 0, block: 0, train: 0, score: 0, total: 0 };
+  const seconds = { read: 0, block: 0, train: 0, score: 0, total: 0 };
   let last = started;
   const lap = (phase: keyof typeof seconds) => {
     const now = performance.now();
@@ -64,75 +64,34 @@ export async function runMatch(options: MatchRunOptions): Promise<MatchRunSummar
 
   const threads = Array.from(
     { length: SCORING_THREADS },
-    (_, i) => new ScoringThread({ missing: options.missing, found: options.found, keys: i === 0 }),
+    (_, share) =>
+      new ScoringThread({ missing: options.missing, found: options.found, share, shares: SCORING_THREADS }),
   );
-  const store = await matching.openThrowawayStore();
   try {
-    const { db } = store;
+    const ready = await Promise.all(threads.map((thread) => thread.ready));
     let invalid = 0;
-    const importFrom = async (tag: 'm' | 'f', path: string) => {
-      const unit = await insertUnit(db, {
-        name: `reports of ${path}`,
-        type: 'police_station',
-        country: 'IN',
-        phones: [],
-        emails: [],
-        active: true,
-      });
-      await importFile(db, path, {
-        ownerUnitId: unit.id,
-        importedBy: RUN_ACTOR,
-        onErrors: (errors) => {
-          invalid += 1;
-          for (const error of errors) log(`${path} line ${error.row}: ${error.field}: ${error.reason}`);
-        },
-      });
-      return [unit.id, tag] as const;
-    };
-    const tagOfUnit = new Map([await importFrom('m', options.missing), await importFrom('f', options.found)]);
-    // The node's case id of each line (`m:<id>` / `f:<id>`), and back.
-    const rows = rowsOf<{ id: string; unit: string; ref: string; kind: 'missing' | 'found' }>(
-      await db.execute(sql`select id, owner_unit_id as unit, external_ref as ref, kind from cases`),
-    );
-    const caseOf = new Map<string, string>();
-    const refOf = new Map<string, string>();
-    for (const row of rows) {
-      const ref = `${tagOfUnit.get(row.unit)}:${row.ref}`;
-      caseOf.set(ref, row.id);
-      refOf.set(row.id, ref);
+    for (const file of ready[0]?.invalid ?? []) {
+      invalid += file.errors.length;
+      for (const errors of file.errors) {
+        for (const error of errors) log(`${file.path} line ${error.row}: ${error.field}: ${error.reason}`);
+      }
     }
-    const foundCount = rows.filter((row) => row.kind === 'found').length;
-    lap('import');
-
-    const [ready] = await Promise.all(threads.map((thread) => thread.ready));
-    const nameKeys = { counts: ready?.nameKeys ?? [], reports: caseOf.size };
-    await matching.prepareBulkLoad(db);
-    await db.transaction(async (tx) => {
-      await matching.insertKeys(
-        tx,
-        (ready?.keys ?? []).flatMap((key: KeyRowByRef) => {
-          const caseId = caseOf.get(key.ref);
-          return caseId ? [{ caseId, side: key.side, rule: key.rule, key: key.key, birth: key.birth }] : [];
-        }),
-      );
-    });
-    await db.execute(sql`analyze match_keys`);
-    lap('keys');
-
-    const blocked = await matching.blockSide(db, 'found');
-    const probes: [string, string[]][] = [];
-    let pairCount = 0;
-    for (const [probe, candidates] of blocked) {
-      const refs = candidates.flatMap((id) => refOf.get(id) ?? []);
-      const probeRef = refOf.get(probe);
-      if (!probeRef) continue;
-      probes.push([probeRef, refs]);
-      pairCount += refs.length;
+    const counts = ready[0]?.counts ?? { missing: 0, found: 0 };
+    const nameKeyCounts = new Map<string, number>();
+    for (const reply of ready) {
+      for (const [key, count] of reply.nameKeys)
+        nameKeyCounts.set(key, (nameKeyCounts.get(key) ?? 0) + count);
     }
+    const nameKeys = { counts: [...nameKeyCounts], reports: counts.missing + counts.found };
+    const reports = ready.flatMap((reply) => reply.reports);
+    lap('read');
+
+    const probes = [...matching.blockInMemory(reports, 'found')];
+    const pairCount = probes.reduce((sum, [, candidates]) => sum + candidates.length, 0);
     lap('block');
     log(`${pairCount} blocked pairs for ${probes.length} found reports`);
 
-    const { parameters, source } = await train(threads[0] as ScoringThread, probes, pairCount, refOf, {
+    const { parameters, source } = await train(threads, probes, pairCount, reports, {
       wanted: options.trainingPairs ?? 10_000,
       log,
     });
@@ -157,8 +116,8 @@ export async function runMatch(options: MatchRunOptions): Promise<MatchRunSummar
     lap('score');
     seconds.total = (performance.now() - started) / 1000;
     return {
-      missing: rows.length - foundCount,
-      found: foundCount,
+      missing: counts.missing,
+      found: counts.found,
       invalid,
       blockedPairs: pairCount,
       candidates: lines.length,
@@ -167,7 +126,6 @@ export async function runMatch(options: MatchRunOptions): Promise<MatchRunSummar
     };
   } finally {
     await Promise.all(threads.map((thread) => thread.stop()));
-    await store.close();
   }
 }
 
@@ -176,10 +134,10 @@ export async function runMatch(options: MatchRunOptions): Promise<MatchRunSummar
  * only when plausible (see plausibleEstimate), else the engine's defaults.
  */
 async function train(
-  thread: ScoringThread,
+  threads: readonly ScoringThread[],
   probes: readonly [string, string[]][],
   pairCount: number,
-  refOf: Map<string, string>,
+  reports: readonly matching.KeyedReport[],
   options: { wanted: number; log: (message: string) => void },
 ): Promise<{ parameters: matching.ModelParameters; source: 'em' | 'default' }> {
   const step = Math.max(1, Math.floor(pairCount / options.wanted));
@@ -188,9 +146,8 @@ async function train(
   for (const [probe, candidates] of probes) {
     for (const candidate of candidates) if (i++ % step === 0) sample.push([probe, candidate]);
   }
-  const refs = [...refOf.values()];
-  const missing = refs.filter((ref) => ref.startsWith('m:'));
-  const found = refs.filter((ref) => ref.startsWith('f:'));
+  const missing = reports.filter((report) => report.side === 'missing').map((report) => report.ref);
+  const found = reports.filter((report) => report.side === 'found').map((report) => report.ref);
   const random: [string, string][] = [];
   // A fixed stride through both sides: reproducible, and as good as random for u.
   for (let r = 0; r < RANDOM_PAIRS && missing.length > 0 && found.length > 0; r++) {
@@ -199,13 +156,19 @@ async function train(
       found[(r * 104_729) % found.length] as string,
     ]);
   }
+  // One thread compares the blocked pairs, the other the random ones.
   const [blocked, chance] = await Promise.all([
-    thread.request({ type: 'compare', pairs: sample }),
-    thread.request({ type: 'compare', pairs: random }),
+    (threads[0] as ScoringThread).request({ type: 'compare', pairs: sample }),
+    (threads.at(-1) as ScoringThread).request({ type: 'compare', pairs: random }),
   ]);
   if (blocked.type !== 'compared' || chance.type !== 'compared' || blocked.vectors.length === 0)
     return { parameters: matching.DEFAULT_PARAMETERS, source: 'default' };
-  const { parameters } = matching.estimateFromPairs(blocked.vectors, chance.vectors);
+  // The counts set the prior's floor: a sample of a few thousand pairs holds too few same-child
+  // pairs for EM to pin the prior down on its own.
+  const { parameters } = matching.estimateFromPairs(blocked.vectors, chance.vectors, {
+    probes: probes.length,
+    pairs: pairCount,
+  });
   if (matching.plausibleEstimate(parameters, probes.length, pairCount)) return { parameters, source: 'em' };
   options.log(
     `EM settled on ${(parameters.priorMatchProbability * 100).toFixed(1)}% same-child pairs, more than there can be ` +
@@ -258,10 +221,6 @@ class ScoringThread {
   async stop(): Promise<void> {
     await this.worker.terminate();
   }
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 async function writeLines(path: string, lines: readonly ScoredLine[]): Promise<void> {

@@ -73,7 +73,9 @@ describe('time', () => {
   it('reaches every level', () => {
     expect(time('2024-01-10').level).toBe('found_after_soon');
     expect(time('2024-04-09').level).toBe('found_after_soon');
-    expect(time('2024-04-10').level).toBe('found_after_later');
+    expect(time('2024-04-10').level).toBe('found_after_months');
+    expect(time('2025-01-09').level).toBe('found_after_months');
+    expect(time('2025-01-11').level).toBe('found_after_later');
     expect(time('2026-12-31').level).toBe('found_after_later');
     expect(time('2027-02-01').level).toBe('found_after_long');
     expect(time('2023-12-20').level).toBe('found_before');
@@ -110,6 +112,19 @@ describe('marks', () => {
     expect(marks(['mole on left cheek'], ['mole on neck']).level).toBe('same_kind');
     expect(marks(['mole on left cheek'], ['burn scar on right hand']).level).toBe('none_in_common');
     expect(marks([], ['burn scar on right hand']).level).toBe('unknown');
+  });
+});
+
+describe('marks that are their own place', () => {
+  const marks = (missing: string[], found: string[]) =>
+    compareField('marks', { marks: missing }, { marks: found });
+
+  it('a missing front tooth, a squint or a stammer on both sides agrees as a mark at the same place', () => {
+    expect(marks(['one front tooth missing'], ['সামনের দাঁত নেই']).level).toBe('same_mark_place');
+    expect(marks(['squint'], ['ট্যারা']).level).toBe('same_mark_place');
+    expect(marks(['stammers'], ['हकलाहट']).level).toBe('same_mark_place');
+    // A kind with a place elsewhere is only the same kind.
+    expect(marks(['mole on left cheek'], ['mole on chin']).level).toBe('same_kind');
   });
 });
 
@@ -159,6 +174,7 @@ describe('every level of every field is reachable', () => {
     ],
     time: [
       [{}, { eventDate: '2024-02-01' }],
+      [{}, { eventDate: '2024-08-01' }],
       [{}, { eventDate: '2025-02-01' }],
       [{}, { eventDate: '2028-02-01' }],
       [{}, { eventDate: '2023-02-01' }],

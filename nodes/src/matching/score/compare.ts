@@ -2,6 +2,7 @@
 // an officer can read. Nothing here excludes a pair — a found date before the last-seen date or an
 // age far off are levels with (strongly) negative weights, because reports carry mistakes.
 import type { AgeRange } from '../profile.ts';
+import { SELF_PLACED_KINDS } from '../text/index.ts';
 import type { FieldComparison } from './fields.ts';
 import { oneDecimal } from './format.ts';
 import { compareChildNames, compareGuardianNames } from './names.ts';
@@ -102,8 +103,12 @@ function ageText(age: AgeRange): string {
   return age.estimated ? `estimated ${years}` : years;
 }
 
-/** Days up to which a found date is "soon" after the last-seen date. */
+/**
+ * Days up to which a found date is "soon" after the last-seen date, then "within months" (most
+ * children who are found at all are found within the year), then "later".
+ */
 const SOON_DAYS = 90;
+const MONTHS_DAYS = DAYS_PER_YEAR;
 const LATER_DAYS = 3 * DAYS_PER_YEAR;
 /**
  * A found date at most this many days before the last-seen date is taken for a date slip (a
@@ -120,6 +125,7 @@ export function compareTime(elapsedDays: number | undefined): FieldComparison {
   }
   const after = `found ${daysText(Math.max(0, elapsedDays))} after last seen`;
   if (elapsedDays <= SOON_DAYS) return { field, level: 'found_after_soon', detail: after };
+  if (elapsedDays <= MONTHS_DAYS) return { field, level: 'found_after_months', detail: after };
   if (elapsedDays <= LATER_DAYS) return { field, level: 'found_after_later', detail: after };
   return { field, level: 'found_after_long', detail: after };
 }
@@ -169,7 +175,9 @@ export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<st
       detail: `no mark in common: ${markList(missing)} / ${markList(found)}`,
     };
   }
-  const level = MARK_LEVEL[Math.min(depth, MARK_LEVEL.length - 1)] as string;
+  // A missing front tooth or a squint has no other place to be at: the kind is the whole mark.
+  const placed = depth === 0 && SELF_PLACED_KINDS.has(deepest) ? 1 : depth;
+  const level = MARK_LEVEL[Math.min(placed, MARK_LEVEL.length - 1)] as string;
   return { field, level, detail: `both: ${markText(deepest)}` };
 }
 

@@ -15,6 +15,15 @@ export type EstimateOptions = {
   iterations?: number;
   /** u per level for these fields, not re-estimated (from `estimateU` over random pairs). */
   fixedU?: LevelShares;
+  /**
+   * m per level for these fields, not re-estimated. Blocked candidates hold few same-child pairs
+   * (a few per thousand): m learnt from them drifts onto whatever else splits the pairs, while u
+   * and the prior are well determined by the many different children.
+   */
+  fixedM?: LevelShares;
+  /** u to start from and smooth towards (default: the initial parameters' u). */
+  startU?: LevelShares;
+
   /** Stop when no parameter moves more than this (default 1e-6). */
   tolerance?: number;
   /** When the estimate is made (default: now). */
@@ -67,8 +76,12 @@ export function runEm(
   const { fields, levels, pairs } = encoded;
   const start = startingShares(encoded, initial);
   const fixedU = fields.map((field, f) => fixedShares(options.fixedU, field, levels[f] ?? []));
-  let m = start.m.map((shares) => [...shares]);
-  let u = start.u.map((shares, f) => fixedU[f] ?? [...shares]);
+  const fixedM = fields.map((field, f) => fixedShares(options.fixedM, field, levels[f] ?? []));
+  const startU = start.u.map(
+    (shares, f) => fixedShares(options.startU, fields[f] as FieldName, levels[f] ?? []) ?? shares,
+  );
+  let m = start.m.map((shares, f) => fixedM[f] ?? [...shares]);
+  let u = startU.map((shares, f) => fixedU[f] ?? [...shares]);
   let prior = clamp(initial.priorMatchProbability);
   const maxIterations = Math.max(1, Math.min(options.iterations ?? DEFAULT_ITERATIONS, 1000));
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
@@ -80,9 +93,11 @@ export function runEm(
     iterations++;
     const matchSum = expectation(encoded, m, u, prior, posterior);
     const counts = maximisation(encoded, posterior);
-    const newM = counts.m.map((levelCounts, f) => smooth(levelCounts, start.m[f] as number[], PSEUDO_PAIRS));
+    const newM = counts.m.map(
+      (levelCounts, f) => fixedM[f] ?? smooth(levelCounts, start.m[f] as number[], PSEUDO_PAIRS),
+    );
     const newU = counts.u.map(
-      (levelCounts, f) => fixedU[f] ?? smooth(levelCounts, start.u[f] as number[], PSEUDO_PAIRS),
+      (levelCounts, f) => fixedU[f] ?? smooth(levelCounts, startU[f] as number[], PSEUDO_PAIRS),
     );
     const newPrior = clamp(matchSum / pairs);
     const change = Math.max(largestChange(m, newM), largestChange(u, newU), Math.abs(newPrior - prior));
@@ -313,4 +328,36 @@ function assemble(encoded: Encoded, m: number[][], u: number[][]): ModelParamete
     fields[field] = levels;
   });
   return fields;
+}
+
+/** One side (m or u) of parameters as level shares, for `fixedM` / `fixedU` / `startU`. */
+export function levelShares(parameters: ModelParameters, side: 'm' | 'u'): LevelShares {
+  const shares: LevelShares = {};
+  for (const field of FIELD_NAMES) {
+    const levels = parameters.fields[field];
+    if (!levels) continue;
+    shares[field] = Object.fromEntries(
+      Object.entries(levels)
+        .filter(([level]) => level !== UNKNOWN)
+        .map(([level, values]) => [level, values[side]]),
+    );
+  }
+  return shares;
+}
+
+/** Parameters with u replaced, per field given, by these shares. */
+export function withU(parameters: ModelParameters, u: LevelShares): ModelParameters {
+  const fields = { ...parameters.fields };
+  for (const field of FIELD_NAMES) {
+    const given = u[field];
+    const levels = fields[field];
+    if (!given || !levels) continue;
+    fields[field] = Object.fromEntries(
+      Object.entries(levels).map(([level, values]) => [
+        level,
+        level === UNKNOWN ? values : { m: values.m, u: given[level] ?? values.u },
+      ]),
+    );
+  }
+  return { ...parameters, fields };
 }

@@ -12,8 +12,10 @@ export {
   estimateParameters,
   estimateU,
   type LevelShares,
+  levelShares,
   parametersFromDecisions,
   runEm,
+  withU,
 } from './estimate.ts';
 export { explain } from './explain.ts';
 export { FIELD_LEVELS, FIELD_NAMES, type FieldComparison, type FieldName } from './fields.ts';

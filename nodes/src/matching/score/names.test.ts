@@ -112,3 +112,20 @@ describe('guardian names', () => {
     );
   });
 });
+
+describe('child names: one-word names and surnames spelt apart', () => {
+  it('one given name on each side agrees as a given name, not as a full name', () => {
+    expect(name(['Tarun'], ['Tarun']).level).toBe('given_phonetic');
+    expect(name(['ফাতিমা'], ['Fatima']).level).toBe('given_phonetic');
+    // Two words on both sides are a full name.
+    expect(name(['Tarun Mondal'], ['Mondal Tarun']).level).toBe('exact_full');
+  });
+
+  it('a surname spelt differently (schwa dropped, another scheme) still agrees with the given name', () => {
+    expect(name(['Priya Sahani'], ['PRIYA SAHNI']).level).toBe('surname_class+given_phonetic');
+    expect(name(['Sunil Sahoo'], ['Sunil Sahu']).level).toBe('surname_class+given_phonetic');
+    expect(name(['অজয় যাদব'], ['Ajay Yadav']).level).toBe('surname_class+given_phonetic');
+    // A different surname is still different.
+    expect(name(['Priya Sahani'], ['Priya Ghosh']).level).toBe('given_phonetic+surname_different');
+  });
+});

@@ -127,8 +127,15 @@ function alignTokens(a: PreparedName, b: PreparedName): TokenPair[] {
 
 function compareNamePair(a: PreparedName, b: PreparedName): NamePairResult {
   const pairs = alignTokens(a, b);
-  if (a.sortedLatin === b.sortedLatin) return { level: 'exact_full', agreeing: pairs };
-  const strong = pairs.filter((pair) => pair.agreement !== 'fuzzy');
+  // One given name on each side ("Tarun" / "Tarun") is a given-name agreement, not a full name:
+  // found children often give the given name only, and a one-word name is as common as one word.
+  const oneWord = a.tokens.length < 2 || b.tokens.length < 2;
+  if (a.sortedLatin === b.sortedLatin)
+    return { level: oneWord ? 'given_phonetic' : 'exact_full', agreeing: pairs };
+  // A surname spelt differently (Mahato / Mahto, or romanised from another script) still agrees:
+  // surnames vary in spelling far more than given names, and a family has one surname.
+  const isSurnamePair = (pair: TokenPair) => a.surname[pair.a] === true && b.surname[pair.b] === true;
+  const strong = pairs.filter((pair) => pair.agreement !== 'fuzzy' || isSurnamePair(pair));
   // Every token on both sides agrees, in whatever order: the full name, spelled differently.
   if (strong.length === a.tokens.length && strong.length === b.tokens.length) {
     return {

@@ -32,33 +32,38 @@ const NEUTRAL: LevelParameters = { m: 1, u: 1 };
  *   'different' is only mildly against.
  * - sex: recording errors happen (m of 'different' 3%), so it is strong but not absolute.
  * - age: estimates of found children are rough; 'far' is strong evidence against.
- * - time: most children are found within three months; a found date before the last-seen date
- *   happens only by a data error (m 2%).
- * - place: children are moved; same country but another state keeps a fifth of true matches.
- * - marks: the same mark at the same place and side is rare by chance.
+ * - time: most children are found within three months, most of the rest within the year; a found
+ *   date before the last-seen date happens only by a data error (m 2%).
+ * - place: children are moved, often along known routes (corridor keeps an eighth of true
+ *   matches); same country but another state and no known route is less usual.
+ * - marks: the same mark at the same place and side is rare by chance; a mark does not go away,
+ *   so when both reports list marks they mostly share one (different observers note different
+ *   marks: 'none in common' keeps a fifth).
+ * - The u here are for pairs drawn at random; a node's u come from its blocked pairs (train.ts).
  */
 export const DEFAULT_PARAMETERS: ModelParameters = {
-  version: 1,
+  // 2: time gained 'found_after_months' (91 days to a year); 'found_after_later' is 1 to 3 years.
+  version: 2,
   estimatedAt: '2026-11-28T00:00:00.000Z',
   source: 'default',
   priorMatchProbability: 0.001,
   fields: {
     name: {
-      exact_full: { m: 0.4, u: 0.0005 },
+      exact_full: { m: 0.45, u: 0.0005 },
       'surname_class+given_phonetic': { m: 0.15, u: 0.0006 },
-      given_phonetic: { m: 0.2, u: 0.004 },
-      given_fuzzy: { m: 0.06, u: 0.01 },
+      given_phonetic: { m: 0.17, u: 0.004 },
+      given_fuzzy: { m: 0.05, u: 0.01 },
       alias_or_pet_name: { m: 0.05, u: 0.01 },
       'given_phonetic+surname_different': { m: 0.02, u: 0.005 },
-      pet_name_only: { m: 0.04, u: 0.04 },
+      pet_name_only: { m: 0.03, u: 0.04 },
       different: { m: 0.08, u: 0.9299 },
       unknown: NEUTRAL,
     },
     guardian: {
-      exact: { m: 0.3, u: 0.001 },
-      phonetic: { m: 0.3, u: 0.003 },
-      fuzzy: { m: 0.1, u: 0.01 },
-      different: { m: 0.3, u: 0.986 },
+      exact: { m: 0.25, u: 0.001 },
+      phonetic: { m: 0.25, u: 0.003 },
+      fuzzy: { m: 0.08, u: 0.01 },
+      different: { m: 0.42, u: 0.986 },
       unknown: NEUTRAL,
     },
     sex: {
@@ -67,26 +72,27 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
       unknown: NEUTRAL,
     },
     age: {
-      inside: { m: 0.7, u: 0.15 },
-      near: { m: 0.22, u: 0.15 },
-      off_by_3_4: { m: 0.06, u: 0.2 },
-      far: { m: 0.02, u: 0.5 },
+      inside: { m: 0.72, u: 0.15 },
+      near: { m: 0.222, u: 0.15 },
+      off_by_3_4: { m: 0.05, u: 0.2 },
+      far: { m: 0.008, u: 0.5 },
       unknown: NEUTRAL,
     },
     time: {
-      found_after_soon: { m: 0.55, u: 0.1 },
-      found_after_later: { m: 0.35, u: 0.35 },
-      found_after_long: { m: 0.08, u: 0.15 },
+      found_after_soon: { m: 0.6, u: 0.1 },
+      found_after_months: { m: 0.2, u: 0.12 },
+      found_after_later: { m: 0.13, u: 0.23 },
+      found_after_long: { m: 0.05, u: 0.15 },
       found_before: { m: 0.02, u: 0.4 },
       unknown: NEUTRAL,
     },
     place: {
       same_district: { m: 0.35, u: 0.03 },
-      same_state: { m: 0.2, u: 0.12 },
+      same_state: { m: 0.22, u: 0.12 },
       near_100km: { m: 0.08, u: 0.02 },
-      corridor: { m: 0.07, u: 0.02 },
-      same_country: { m: 0.22, u: 0.45 },
-      different: { m: 0.08, u: 0.36 },
+      corridor: { m: 0.12, u: 0.02 },
+      same_country: { m: 0.16, u: 0.45 },
+      different: { m: 0.07, u: 0.36 },
       unknown: NEUTRAL,
     },
     languages: {
@@ -95,16 +101,16 @@ export const DEFAULT_PARAMETERS: ModelParameters = {
       unknown: NEUTRAL,
     },
     marks: {
-      same_mark_place_side: { m: 0.25, u: 0.005 },
-      same_mark_place: { m: 0.2, u: 0.02 },
-      same_kind: { m: 0.25, u: 0.25 },
-      none_in_common: { m: 0.3, u: 0.725 },
+      same_mark_place_side: { m: 0.35, u: 0.005 },
+      same_mark_place: { m: 0.3, u: 0.02 },
+      same_kind: { m: 0.15, u: 0.25 },
+      none_in_common: { m: 0.2, u: 0.725 },
       unknown: NEUTRAL,
     },
     height: {
-      consistent: { m: 0.75, u: 0.35 },
-      near: { m: 0.18, u: 0.3 },
-      far: { m: 0.07, u: 0.35 },
+      consistent: { m: 0.8, u: 0.35 },
+      near: { m: 0.15, u: 0.3 },
+      far: { m: 0.05, u: 0.35 },
       unknown: NEUTRAL,
     },
   },

@@ -90,10 +90,19 @@ const FREQUENCY_ADJUSTED = new Set([
   'given_phonetic+surname_different',
 ]);
 /**
- * A rare name can raise the evidence of its level by at most this factor (3 bits): frequencies
- * counted on a small node are noisy, and a name never seen before has a share of 0.
+ * Share of reports carrying one typical agreeing name token (a name key of a candidate pair).
+ * A level's u is measured over all candidate pairs at that level, so it already holds the
+ * typical name; a name is weighed by how much rarer or commoner it is than that: u × share /
+ * TYPICAL_TOKEN_SHARE^tokens. About 1 in 150 reports carries a given token an agreeing pair
+ * shares (common given names and surname classes dominate agreements).
  */
-const FREQUENCY_MAX_GAIN = 8;
+const TYPICAL_TOKEN_SHARE = 1 / 150;
+/**
+ * A name can move its level's evidence by at most this factor (2 bits) either way: frequencies
+ * counted on a small node are noisy, a name never seen before has a share of 0, and look-alike
+ * children with the same rare name exist.
+ */
+const FREQUENCY_MAX_GAIN = 4;
 
 function fieldStep(
   comparison: FieldComparison,
@@ -110,10 +119,13 @@ function fieldStep(
   let note = '';
   if (field === 'name' && frequencies && FREQUENCY_ADJUSTED.has(level)) {
     const share = nameShare(comparison.frequencyKeys, frequencies);
-    if (share !== undefined) {
-      const adjusted = Math.min(Math.max(share, u / FREQUENCY_MAX_GAIN), Math.max(m, u));
-      note = `; ${share > u ? 'common' : 'rare'} name (in ${percent(share)} of reports)`;
-      u = adjusted;
+    const tokens = comparison.frequencyKeys?.length ?? 0;
+    if (share !== undefined && tokens > 0) {
+      const relative = share / TYPICAL_TOKEN_SHARE ** tokens;
+      const factor = Math.min(Math.max(relative, 1 / FREQUENCY_MAX_GAIN), FREQUENCY_MAX_GAIN);
+      note = `; ${relative > 1 ? 'common' : 'rare'} name (in ${percent(share)} of reports)`;
+      // The commonest name is never evidence against: u stays at most m.
+      u = Math.min(u * factor, Math.max(m, u));
     }
   }
   const exact = levelWeight({ m, u });

@@ -73,3 +73,19 @@ describe('markConcepts', () => {
     expect(markConcepts(['কোনো দাগ নেই', 'कोई निशान नहीं'])).toEqual([]);
   });
 });
+
+describe('markConcepts: Assamese, and more Hindi and Nepali words', () => {
+  it.each([
+    ['বাওঁ গালত তিল', ['mole', 'mole@cheek', 'mole@cheek@left']],
+    ['সোঁ হাতত পোৰা দাগ', ['burn', 'burn@hand', 'burn@hand@right']],
+    ['ডিঙিত জন্মদাগ', ['birthmark', 'birthmark@neck']],
+    ['বাওঁ ভৰিত কটা দাগ', ['scar', 'scar@leg', 'scar@leg@left']],
+    ['दाहिने पाखुरामा जन्मदाग', ['birthmark', 'birthmark@arm', 'birthmark@arm@right']],
+    ['बाईं कलाई पर जन्मजात निशान', ['birthmark', 'birthmark@hand', 'birthmark@hand@left']],
+    ['scar on the left elbow', ['scar', 'scar@arm', 'scar@arm@left']],
+    ['stutters', ['stammer']],
+    ['हकलाकर बोलता है, हकलाहट', ['stammer']],
+  ])('%s', (text, concepts) => {
+    expect(markConcepts([text])).toEqual(concepts);
+  });
+});

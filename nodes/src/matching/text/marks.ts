@@ -11,6 +11,8 @@ type Concept = { category: Category; id: string };
 type Compound = Concept & { words: string[] };
 
 const GENERIC_KIND = markData.genericKind;
+/** Kinds that name their own place (a missing front tooth, a squint, a stammer). */
+export const SELF_PLACED_KINDS: ReadonlySet<string> = new Set(markData.selfPlaced);
 
 const WORDS = new Map<string, Concept>();
 const COMPOUNDS: Compound[] = [];

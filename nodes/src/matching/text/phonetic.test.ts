@@ -70,3 +70,13 @@ describe('phoneticKey', () => {
     expect(phoneticKey('north dinajpur')).toBe(`${phoneticKey('north')} ${phoneticKey('dinajpur')}`);
   });
 });
+
+describe('phonetic key: spellings across scripts', () => {
+  it('reads a final "oo" as u and a word-initial y as the Bengali/Assamese য (j)', () => {
+    expect(phoneticKey('sahoo')).toBe(phoneticKey('sahu'));
+    expect(phoneticKey('yadav')).toBe(phoneticKey('jadab'));
+    expect(phoneticKey('yasmin')).toBe(phoneticKey('jasmin'));
+    // Not a y inside a word: Sumaiya keeps its y.
+    expect(phoneticKey('sumaiya')).not.toBe(phoneticKey('sumaija'));
+  });
+});

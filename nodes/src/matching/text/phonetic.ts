@@ -3,12 +3,13 @@
 // Mohammed, Lakshmi / Laxmi, Debnath / Devnath, Khatun / Khatoon, Bijoy / Bijay / Vijay.
 //
 // Consonants: aspirates fold to the plain stop (kh→k, chh/ch→c, th→t, dh→d, bh→b, ph/f→p),
-// sh/s→s, v/w/b→b, z/j→j, q→k, x→ks; doubled consonants collapse (Bappa = Bapa).
+// sh/s→s, v/w/b→b, z/j→j (and a word-initial y before a vowel: Yadav = যাদব "jadab"), q→k,
+// x→ks; doubled consonants collapse (Bappa = Bapa).
 // Vowels are where romanisations disagree most, so only their skeleton is kept:
 //   first vowel    'i' for front vowels (i, e, ee, y, ai, ei, oy: Reena = Rina), else 'a'
 //                  (a, o, u, au: Mohammad = Muhammad, Sumon = Suman);
 //   middle vowels  'i' for i/ee/y, else 'a' (unstressed e, a, o, u alternate: Ahmed = Ahmad);
-//   final vowel    'i' for front vowels, 'u' for u/oo/w, dropped for a/o, because the final
+//   final vowel    'i' for front vowels, 'u' for u/oo/w (Sahoo = Sahu), dropped for a/o, because the final
 //                  inherent vowel comes and goes with the scheme (Subrata = সুব্রত "subrat").
 // Surname variants that differ in more than spelling (Chatterjee = Chattopadhyay) are the
 // surname class table's job, not this key's.
@@ -76,6 +77,9 @@ function wordKey(written: string): string {
     if (VOWELS.has(letter)) {
       pushVowel(letter);
       i++;
+    } else if (letter === 'y' && i === 0 && VOWELS.has(next)) {
+      pushConsonant('j'); // য is "j" in Bengali and Assamese: Yadav = যাদব "jadab", Yasmin = Jasmin
+      i++;
     } else if (letter === 'y' && !VOWELS.has(next)) {
       pushVowel('y'); // Roy, Pinky, Joydeb: y as a vowel
       i++;
@@ -109,7 +113,7 @@ function wordKey(written: string): string {
     const front = /[iy]/.test(segment.text);
     if (index === segments.length - 1) {
       if (front || segment.text.includes('e')) key += 'i';
-      else if (/[uw]/.test(segment.text)) key += 'u';
+      else if (/[uw]|oo/.test(segment.text)) key += 'u';
     } else if (seenVowels === 1) {
       key += front || segment.text.includes('e') ? 'i' : 'a';
     } else {

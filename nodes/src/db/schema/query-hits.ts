@@ -1,0 +1,25 @@
+// The opaque handles another node gave in its hits to this node's queries, with their score band:
+// what an officer names in a detail request. The handle means nothing here; the answering node
+// maps it to its case.
+import type { HitBand } from '@khoj/contracts';
+import type { InferSelectModel } from 'drizzle-orm';
+import { index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { queries } from './queries.ts';
+
+export const queryHits = pgTable(
+  'query_hits',
+  {
+    nodeId: text('node_id').notNull(),
+    handle: text('handle').notNull(),
+    queryId: text('query_id')
+      .notNull()
+      .references(() => queries.id),
+    band: text('band').$type<HitBand>().notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.nodeId, table.handle] }),
+    index('query_hits_handle').on(table.handle),
+    index('query_hits_query').on(table.queryId),
+  ],
+);
+export type QueryHitRow = InferSelectModel<typeof queryHits>;

@@ -1,0 +1,304 @@
+// Detail requests, both ways. An anti-trafficking officer asks the node that gave a hit to one of
+// their unit's queries for the case at the full tier (`detail.request` to that node only). At the
+// owning node an authorised officer (`detail.decide` over the case) approves — the full-tier case
+// goes as a `detail.response` encrypted to the requesting node only — or denies with a reason.
+// Every step is audited, decision and outbox row in one transaction; a request already decided
+// answers 409 DETAIL_REQUEST_DECIDED. A request the caller may not see answers 404.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import {
+  approveDetailRequestRoute,
+  createDetailRequestRoute,
+  type DetailRequest,
+  type DetailRequestBody,
+  type DetailResponseBody,
+  denyDetailRequestRoute,
+  getDetailRequestRoute,
+  listDetailRequestsRoute,
+} from '@khoj/contracts';
+import { ApiError, newId } from '@khoj/platform';
+import { and, desc, eq, or, type SQL } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { type Actor, mayActOnCase, mayAttempt } from '../access/permissions.ts';
+import { appendAudit } from '../audit/audit.store.ts';
+import { caseScope } from '../cases/report.ts';
+import { findCase } from '../cases/reports.store.ts';
+import {
+  type CaseRow,
+  cases,
+  type DetailRequestRow,
+  detailRequests,
+  queries,
+  queryHits,
+} from '../db/schema/index.ts';
+import { findUnit } from '../directory/units.store.ts';
+import type { NodeEnv } from '../env.ts';
+import type { NodeServices } from '../services.ts';
+import { sealToMembers } from './envelopes.ts';
+import { fullCaseDetails } from './query.ts';
+
+/** How long a detail request or response waits at the hub to be collected. */
+const DETAIL_ENVELOPE_LIFETIME_MS = 30 * 24 * 3_600_000;
+
+export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
+  const self = services.identity.nodeId;
+  const audit = (c: Context<NodeEnv>, action: string, recordId: string, reason: string) => ({
+    actorId: c.get('actor').userId,
+    unitId: c.get('actor').unitId,
+    action,
+    recordType: 'detail_request',
+    recordId,
+    reason: reason.slice(0, 2000),
+    requestId: c.get('requestId'),
+    at: services.clock(),
+  });
+
+  /** Outgoing requests of the actor's unit, and incoming ones about cases they may decide on. */
+  function visible(actor: Actor, row: DetailRequestRow, caseRow: CaseRow | undefined): boolean {
+    if (row.direction === 'outgoing') return mayAttempt(actor, 'query.ask') && row.unitId === actor.unitId;
+    return !!caseRow && mayActOnCase(actor, 'detail.decide', caseScope(caseRow));
+  }
+
+  function requireSomeAccess(actor: Actor): void {
+    if (!mayAttempt(actor, 'query.ask') && !mayAttempt(actor, 'detail.decide'))
+      throw new ApiError('FORBIDDEN', 'your role may not query.ask or detail.decide');
+  }
+
+  app.openapi(createDetailRequestRoute, async (c) => {
+    const input = c.req.valid('json');
+    const actor = c.get('actor');
+    const [hit] = await services.db
+      .select({ nodeId: queryHits.nodeId, query: queries })
+      .from(queryHits)
+      .innerJoin(queries, eq(queries.id, queryHits.queryId))
+      .where(and(eq(queryHits.handle, input.handle), eq(queries.unitId, actor.unitId)))
+      .limit(1);
+    if (!hit)
+      throw new ApiError('HIT_NOT_FOUND', `no hit ${input.handle} in the answers to your unit's queries`);
+    const now = services.clock();
+    const id = newId('dreq');
+    const row = await services.db.transaction(async (tx) => {
+      const body: DetailRequestBody = {
+        requestId: id,
+        queryId: hit.query.id,
+        handle: input.handle,
+        reason: input.reason,
+        legalBasis: input.legalBasis,
+        purpose: input.purpose,
+        caseReference: hit.query.caseReference,
+        requestedBy: { userId: actor.userId, displayName: actor.displayName, unitId: actor.unitId },
+        requestedAt: now.toISOString(),
+      };
+      const envelope = await sealToMembers(tx, services, {
+        type: 'detail.request',
+        subject: id,
+        body,
+        nodeIds: [hit.nodeId],
+        purposes: [input.purpose],
+        expiresAt: new Date(now.getTime() + DETAIL_ENVELOPE_LIFETIME_MS),
+      });
+      const [stored] = await tx
+        .insert(detailRequests)
+        .values({
+          id,
+          direction: 'outgoing',
+          peerNode: hit.nodeId,
+          remoteId: id,
+          queryId: hit.query.id,
+          handle: input.handle,
+          unitId: actor.unitId,
+          purpose: input.purpose,
+          legalBasis: input.legalBasis,
+          reason: input.reason,
+          caseReference: hit.query.caseReference,
+          requestedBy: body.requestedBy,
+          status: 'pending',
+          envelopeId: envelope.id,
+          createdAt: now,
+        })
+        .returning();
+      await appendAudit(
+        tx,
+        audit(
+          c,
+          'detail.request',
+          id,
+          `to ${hit.nodeId} for hit ${input.handle} of query ${hit.query.id}, ${input.purpose} under ` +
+            `${input.legalBasis}: ${input.reason}`,
+        ),
+      );
+      return stored as DetailRequestRow;
+    });
+    services.relay.notify([row.envelopeId]);
+    return c.json(toDetailRequest(row), 201);
+  });
+
+  app.openapi(listDetailRequestsRoute, async (c) => {
+    const { status, direction, limit } = c.req.valid('query');
+    const actor = c.get('actor');
+    requireSomeAccess(actor);
+    const ways: SQL[] = [];
+    if (mayAttempt(actor, 'query.ask') && direction !== 'incoming')
+      ways.push(
+        and(eq(detailRequests.direction, 'outgoing'), eq(detailRequests.unitId, actor.unitId)) as SQL,
+      );
+    if (mayAttempt(actor, 'detail.decide') && direction !== 'outgoing')
+      ways.push(eq(detailRequests.direction, 'incoming'));
+    if (ways.length === 0) return c.json({ requests: [] }, 200);
+    // Over-read: incoming requests about cases outside the actor's reach are dropped below.
+    const rows = await services.db
+      .select({ request: detailRequests, caseRow: cases })
+      .from(detailRequests)
+      .leftJoin(cases, eq(cases.id, detailRequests.caseId))
+      .where(and(or(...ways), status ? eq(detailRequests.status, status) : undefined))
+      .orderBy(desc(detailRequests.createdAt), desc(detailRequests.id))
+      .limit(limit * 4);
+    const requests = rows
+      .filter(({ request, caseRow }) => visible(actor, request, caseRow ?? undefined))
+      .slice(0, limit)
+      .map(({ request }) => toDetailRequest(request));
+    await appendAudit(
+      services.db,
+      audit(c, 'detail.list', actor.unitId, `${requests.length} requests shown (${status ?? 'any status'})`),
+    );
+    return c.json({ requests }, 200);
+  });
+
+  /** The request if the actor may see it; 404 otherwise (its existence is not revealed). */
+  async function requestFor(actor: Actor, requestId: string, from: Pick<typeof services.db, 'select'>) {
+    const [row] = await from.select().from(detailRequests).where(eq(detailRequests.id, requestId)).limit(1);
+    const caseRow = row?.caseId ? await findCase(from, row.caseId) : undefined;
+    if (!row || !visible(actor, row, caseRow))
+      throw new ApiError('DETAIL_REQUEST_NOT_FOUND', `no detail request ${requestId} that you may see`);
+    return { row, caseRow };
+  }
+
+  app.openapi(getDetailRequestRoute, async (c) => {
+    const { requestId } = c.req.valid('param');
+    const actor = c.get('actor');
+    requireSomeAccess(actor);
+    const { row } = await requestFor(actor, requestId, services.db);
+    await appendAudit(services.db, audit(c, 'detail.read', requestId, `${row.direction}, ${row.status}`));
+    return c.json(toDetailRequest(row), 200);
+  });
+
+  /**
+   * Decides an incoming request: locks it, refuses one already decided, seals the response to the
+   * requesting node only, and records decision and audit entries with the outbox row.
+   */
+  async function decide(
+    c: Context<NodeEnv>,
+    requestId: string,
+    decision: { approve: true; note: string | undefined } | { approve: false; reason: string },
+  ): Promise<DetailRequestRow> {
+    const actor = c.get('actor');
+    const now = services.clock();
+    const decided = await services.db.transaction(async (tx) => {
+      const { row, caseRow } = await requestFor(actor, requestId, tx);
+      if (row.direction !== 'incoming' || !caseRow)
+        throw new ApiError('DETAIL_REQUEST_NOT_FOUND', `${requestId} is not a request made to this node`);
+      const [locked] = await tx
+        .select()
+        .from(detailRequests)
+        .where(eq(detailRequests.id, requestId))
+        .for('update');
+      if (locked?.status === 'approved' || locked?.status === 'denied')
+        throw new ApiError(
+          'DETAIL_REQUEST_DECIDED',
+          `detail request ${requestId} was already ${locked.status}`,
+        );
+      let body: DetailResponseBody;
+      if (decision.approve) {
+        const owner = await findUnit(tx, caseRow.ownerUnitId);
+        if (!owner) throw new Error(`the owning unit of ${caseRow.id} is gone`);
+        body = {
+          requestId: row.remoteId,
+          decision: 'approved',
+          details: fullCaseDetails(caseRow, owner, self),
+          decidedAt: now.toISOString(),
+        };
+      } else {
+        body = {
+          requestId: row.remoteId,
+          decision: 'denied',
+          reason: decision.reason,
+          decidedAt: now.toISOString(),
+        };
+      }
+      const envelope = await sealToMembers(tx, services, {
+        type: 'detail.response',
+        subject: row.id,
+        body,
+        nodeIds: [row.peerNode],
+        purposes: [row.purpose],
+        expiresAt: new Date(now.getTime() + DETAIL_ENVELOPE_LIFETIME_MS),
+      });
+      const [updated] = await tx
+        .update(detailRequests)
+        .set({
+          status: decision.approve ? 'approved' : 'denied',
+          decidedAt: now,
+          decidedBy: actor.userId,
+          decisionReason: decision.approve ? (decision.note ?? null) : decision.reason,
+        })
+        .where(eq(detailRequests.id, requestId))
+        .returning();
+      const to = `${row.peerNode} (request ${row.remoteId}, ${row.purpose} under ${row.legalBasis})`;
+      await appendAudit(
+        tx,
+        audit(
+          c,
+          decision.approve ? 'detail.approve' : 'detail.deny',
+          requestId,
+          decision.approve
+            ? `case ${caseRow.id} at the full tier to ${to}`
+            : `denied to ${to}: ${decision.reason}`,
+        ),
+      );
+      if (decision.approve) {
+        await appendAudit(tx, {
+          ...audit(c, 'case.disclose', caseRow.id, `full tier to ${to}`),
+          recordType: 'case',
+        });
+      }
+      return { row: updated as DetailRequestRow, envelopeId: envelope.id };
+    });
+    services.relay.notify([decided.envelopeId]);
+    return decided.row;
+  }
+
+  app.openapi(approveDetailRequestRoute, async (c) => {
+    const { requestId } = c.req.valid('param');
+    const { note } = c.req.valid('json');
+    return c.json(toDetailRequest(await decide(c, requestId, { approve: true, note })), 200);
+  });
+
+  app.openapi(denyDetailRequestRoute, async (c) => {
+    const { requestId } = c.req.valid('param');
+    const { reason } = c.req.valid('json');
+    return c.json(toDetailRequest(await decide(c, requestId, { approve: false, reason })), 200);
+  });
+}
+
+export function toDetailRequest(row: DetailRequestRow): DetailRequest {
+  return {
+    requestId: row.id,
+    direction: row.direction,
+    peerNode: row.peerNode,
+    queryId: row.queryId,
+    handle: row.handle,
+    caseId: row.caseId,
+    purpose: row.purpose,
+    legalBasis: row.legalBasis,
+    reason: row.reason,
+    caseReference: row.caseReference,
+    requestedBy: row.requestedBy,
+    status: row.status,
+    deadline: row.deadline?.toISOString() ?? null,
+    escalatedAt: row.escalatedAt?.toISOString() ?? null,
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+    decidedBy: row.decidedBy,
+    decisionReason: row.decisionReason,
+    details: row.details,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
