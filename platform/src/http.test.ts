@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ErrorBody } from '@khoj/contracts';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +52,53 @@ describe('the service app', () => {
     const big = await post(app, JSON.stringify({ name: 'x'.repeat(100) }));
     expect(big.status).toBe(413);
     expect((await errorOf(big)).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses an oversized body over a real socket, whether its length is declared or chunked', async () => {
+    const { app } = testApp();
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const send = (body: string, chunked: boolean) =>
+      new Promise<{ status: number; code: string | undefined }>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/things',
+            headers: {
+              'content-type': 'application/json',
+              ...(chunked
+                ? { 'transfer-encoding': 'chunked' }
+                : { 'content-length': Buffer.byteLength(body) }),
+            },
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk) => {
+              text += chunk;
+            });
+            response.on('end', () =>
+              resolve({ status: response.statusCode ?? 0, code: JSON.parse(text).error?.code }),
+            );
+          },
+        );
+        request.on('error', reject);
+        // Chunked: written in two pieces, so the size is only known by counting.
+        if (chunked) request.write(body.slice(0, 10));
+        request.end(chunked ? body.slice(10) : body);
+      });
+    try {
+      const small = JSON.stringify({ name: 'Rina' });
+      const big = JSON.stringify({ name: 'x'.repeat(100) });
+      expect(await send(small, false)).toEqual({ status: 200, code: undefined });
+      expect(await send(small, true)).toEqual({ status: 200, code: undefined });
+      expect(await send(big, false)).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+      expect(await send(big, true)).toEqual({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('maps an ApiError to its status and keeps its message', async () => {

@@ -50,11 +50,9 @@ export function createServiceApp<E extends Env & { Variables: RequestVariables }
   });
   app.use(requestContext(options.service));
   app.use(
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: (c) =>
-        errorResponse(c, 'PAYLOAD_TOO_LARGE', `request body over ${options.maxBodyBytes} bytes`),
-    }),
+    limitBody(options.maxBodyBytes, (c) =>
+      errorResponse(c, 'PAYLOAD_TOO_LARGE', `request body over ${options.maxBodyBytes} bytes`),
+    ),
   );
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error.code, error.message);
@@ -75,6 +73,30 @@ export function createServiceApp<E extends Env & { Variables: RequestVariables }
   });
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
   return app;
+}
+
+/**
+ * Refuses a body over `maxBytes`. A declared Content-Length is checked from the header alone:
+ * Node's HTTP parser never hands a handler more body than the header declares. Only a body
+ * without one (chunked) goes through hono's bodyLimit, which counts the bytes as they stream —
+ * it reads `c.req.raw.body`, which makes @hono/node-server build a web stream for the request
+ * (≈ 0.12 ms of CPU per request at the hub, measured), so it is kept off the common path.
+ */
+function limitBody(
+  maxBytes: number,
+  onError: (c: Context) => Response | Promise<Response>,
+): MiddlewareHandler {
+  const streaming = bodyLimit({ maxSize: maxBytes, onError });
+  return async (c, next) => {
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
+      const length = Number(declared);
+      if (!Number.isSafeInteger(length) || length < 0)
+        return errorResponse(c, 'VALIDATION_FAILED', 'invalid Content-Length');
+      return length > maxBytes ? onError(c) : next();
+    }
+    return streaming(c, next);
+  };
 }
 
 function requestContext(service: string): MiddlewareHandler {

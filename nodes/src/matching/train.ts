@@ -1,8 +1,10 @@
-// Learning the model's parameters from the node's own reports. u (how often different children
-// agree by chance) comes from random missing × found pairs; m and the prior from EM over the
-// comparison vectors of blocked candidate pairs (mostly different children, a few the same);
-// once officers have confirmed enough pairs, m is learnt from those decisions instead. Each
-// estimate is stored; the matcher scores with the newest.
+// Learning the model's parameters from the node's own reports. m (how often the same child
+// agrees) stays at the engine's defaults until officers have confirmed enough pairs, then is
+// learnt from those decisions; u (how often different children agree by chance) is counted over
+// the blocked pairs themselves, so the key that blocked a pair is not counted as evidence twice
+// (random missing × found pairs give the starting point); EM over the blocked pairs learns only
+// the prior, with a floor, because a sample of a few thousand pairs holds too few same-child
+// pairs to pin it down. Each estimate is stored; the matcher scores with the newest.
 import type { Database } from '@khoj/platform';
 import { eq, or, sql } from 'drizzle-orm';
 import type * as schema from '../db/schema/index.ts';
