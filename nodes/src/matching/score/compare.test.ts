@@ -109,7 +109,12 @@ describe('marks', () => {
     expect(same.level).toBe('same_mark_place_side');
     expect(same.detail).toBe('both: mole on left cheek');
     expect(marks(['mole on cheek'], ['mole on left cheek']).level).toBe('same_mark_place');
-    expect(marks(['mole on left cheek'], ['mole on neck']).level).toBe('same_kind');
+    expect(marks(['mole on left cheek'], ['mole on cheek']).level).toBe('same_mark_place');
+    expect(marks(['mole on right cheek'], ['mole on left cheek']).level).toBe('same_mark_place_other_side');
+    expect(marks(['mole'], ['mole on neck']).level).toBe('same_kind');
+    const elsewhere = marks(['mole on left cheek'], ['mole on neck']);
+    expect(elsewhere.level).toBe('same_kind_elsewhere');
+    expect(elsewhere.detail).toBe('mole at different places: mole on left cheek / mole on neck');
     expect(marks(['mole on left cheek'], ['burn scar on right hand']).level).toBe('none_in_common');
     expect(marks([], ['burn scar on right hand']).level).toBe('unknown');
   });
@@ -123,8 +128,8 @@ describe('marks that are their own place', () => {
     expect(marks(['one front tooth missing'], ['সামনের দাঁত নেই']).level).toBe('same_mark_place');
     expect(marks(['squint'], ['ট্যারা']).level).toBe('same_mark_place');
     expect(marks(['stammers'], ['हकलाहट']).level).toBe('same_mark_place');
-    // A kind with a place elsewhere is only the same kind.
-    expect(marks(['mole on left cheek'], ['mole on chin']).level).toBe('same_kind');
+    // A kind placed elsewhere on each side is not the same mark.
+    expect(marks(['mole on left cheek'], ['mole on chin']).level).toBe('same_kind_elsewhere');
   });
 });
 
@@ -187,7 +192,9 @@ describe('every level of every field is reachable', () => {
     ],
     marks: [
       [{ marks: ['mole on left cheek'] }, { marks: ['mole on left cheek'] }],
+      [{ marks: ['mole on cheek'] }, { marks: ['mole on left cheek'] }],
       [{ marks: ['mole on right cheek'] }, { marks: ['mole on left cheek'] }],
+      [{ marks: ['mole'] }, { marks: ['mole on left cheek'] }],
       [{ marks: ['mole on neck'] }, { marks: ['mole on left cheek'] }],
       [{ marks: ['burn on neck'] }, { marks: ['mole on left cheek'] }],
       [{}, { marks: ['mole on left cheek'] }],

@@ -150,9 +150,12 @@ export function compareLanguages(missing: ReadonlySet<string>, found: ReadonlySe
       };
 }
 
-const MARK_LEVEL = ['same_kind', 'same_mark_place', 'same_mark_place_side'] as const;
-
-/** Mark concepts are 'kind', 'kind@place', 'kind@place@side': the deepest shared one decides. */
+/**
+ * Mark concepts are 'kind', 'kind@place', 'kind@place@side': the deepest shared one decides. A
+ * mark does not move, so when both reports place the shared kind (or side) and no place (or side)
+ * agrees, the marks are more likely two children's than one child's: the level says so, apart
+ * from a place or side one report leaves unstated.
+ */
 export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<string>): FieldComparison {
   const field = 'marks';
   if (missing.size === 0 || found.size === 0) {
@@ -177,8 +180,29 @@ export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<st
   }
   // A missing front tooth or a squint has no other place to be at: the kind is the whole mark.
   const placed = depth === 0 && SELF_PLACED_KINDS.has(deepest) ? 1 : depth;
-  const level = MARK_LEVEL[Math.min(placed, MARK_LEVEL.length - 1)] as string;
+  if (placed === 0 && bothRefine(deepest, missing, found)) {
+    return {
+      field,
+      level: 'same_kind_elsewhere',
+      detail: `${deepest} at different places: ${markList(missing)} / ${markList(found)}`,
+    };
+  }
+  if (placed === 1 && depth === 1 && bothRefine(deepest, missing, found)) {
+    return {
+      field,
+      level: 'same_mark_place_other_side',
+      detail: `${markText(deepest)} on different sides: ${markList(missing)} / ${markList(found)}`,
+    };
+  }
+  const level = placed >= 2 ? 'same_mark_place_side' : placed === 1 ? 'same_mark_place' : 'same_kind';
   return { field, level, detail: `both: ${markText(deepest)}` };
+}
+
+/** Whether both reports say more about `concept` (a place for a kind, a side for a place). */
+function bothRefine(concept: string, missing: ReadonlySet<string>, found: ReadonlySet<string>): boolean {
+  const prefix = `${concept}@`;
+  const refines = (concepts: ReadonlySet<string>) => [...concepts].some((other) => other.startsWith(prefix));
+  return refines(missing) && refines(found);
 }
 
 function markText(concept: string): string {

@@ -27,7 +27,15 @@ export const FIELD_LEVELS = {
   ],
   place: ['same_district', 'same_state', 'near_100km', 'corridor', 'same_country', 'different', 'unknown'],
   languages: ['overlap', 'disjoint', 'unknown'],
-  marks: ['same_mark_place_side', 'same_mark_place', 'same_kind', 'none_in_common', 'unknown'],
+  marks: [
+    'same_mark_place_side',
+    'same_mark_place',
+    'same_mark_place_other_side',
+    'same_kind',
+    'same_kind_elsewhere',
+    'none_in_common',
+    'unknown',
+  ],
   height: ['consistent', 'near', 'far', 'unknown'],
 } as const;
 

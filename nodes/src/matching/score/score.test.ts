@@ -89,7 +89,7 @@ describe('scorePair', () => {
     expect(name.text).toBe(
       `name: given name Rahul = Rahul; surname Debnath ≈ Devnath (same phonetic key), +${name.weight.toFixed(1)}`,
     );
-    expect(name.weight).toBeCloseTo(Math.log2(0.15 / 0.0006), 1);
+    expect(name.weight).toBeCloseTo(Math.log2(0.17 / 0.0006), 1);
     expect(stepOf(pair, 'marks')).toMatchObject({ level: 'unknown', weight: 0 });
     const sum = pair.explanation.reduce((total, step) => total + step.weight, 0);
     expect(Math.abs(sum - pair.weight)).toBeLessThan(0.05 * pair.explanation.length);

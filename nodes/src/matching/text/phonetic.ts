@@ -4,7 +4,8 @@
 //
 // Consonants: aspirates fold to the plain stop (kh→k, chh/ch→c, th→t, dh→d, bh→b, ph/f→p),
 // sh/s→s, v/w/b→b, z/j→j (and a word-initial y before a vowel: Yadav = যাদব "jadab"), q→k,
-// x→ks; doubled consonants collapse (Bappa = Bapa).
+// x→ks; doubled consonants collapse (Bappa = Bapa). A y between vowels is a glide and joins them
+// (Ayesha = Aisha, Nayak = Naik, মরিয়ম = Moriom).
 // Vowels are where romanisations disagree most, so only their skeleton is kept:
 //   first vowel    'i' for front vowels (i, e, ee, y, ai, ei, oy: Reena = Rina), else 'a'
 //                  (a, o, u, au: Mohammad = Muhammad, Sumon = Suman);
@@ -80,8 +81,10 @@ function wordKey(written: string): string {
     } else if (letter === 'y' && i === 0 && VOWELS.has(next)) {
       pushConsonant('j'); // য is "j" in Bengali and Assamese: Yadav = যাদব "jadab", Yasmin = Jasmin
       i++;
-    } else if (letter === 'y' && !VOWELS.has(next)) {
-      pushVowel('y'); // Roy, Pinky, Joydeb: y as a vowel
+    } else if (letter === 'y' && (!VOWELS.has(next) || VOWELS.has(word[i - 1] ?? ''))) {
+      // Roy, Pinky, Joydeb: y as a vowel; and a glide between vowels, which one scheme writes
+      // and another leaves out (Ayesha = Aisha, Nayak = Naik, Gayen = Gain, Priyanka = Prianka).
+      pushVowel('y');
       i++;
     } else if (letter === 'w' && i > 0 && VOWELS.has(word[i - 1] ?? '') && !VOWELS.has(next)) {
       pushVowel('w'); // Chowdhury, Dawn: w closing a diphthong
