@@ -31,7 +31,9 @@ export {
   type ModelParameters,
   type NameFrequencies,
   type PreparedProfile,
+  pairWeight,
   prepareProfile,
+  probabilityFromWeight,
   scorePair,
 } from './score/index.ts';
 export { matchThresholds } from './thresholds.ts';

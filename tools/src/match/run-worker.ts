@@ -3,7 +3,8 @@
 // blocking keys and name-key counts, which the main thread gathers to block; then it answers
 // comparison vectors for EM and the best candidates of the probes it is given, preparing the
 // other profiles it needs on first use. Reports are named by file and line id: `m:<id>` (missing
-// file), `f:<id>` (found file).
+// file), `f:<id>` (found file), and, for scoring, by their place among the valid lines of both
+// files (missing file first), which is the same in every thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { matching } from '@khoj/node';
 
@@ -20,6 +21,9 @@ export type ScoredLine = {
   explanation: matching.ExplanationStep[];
 };
 
+/** A candidate as the main thread gets it: its score to sort by, and its output line already written as JSON (one string crosses between threads faster than the nested object). */
+export type WrittenLine = { score: number; json: string };
+
 export type WorkerRequest =
   | { type: 'compare'; pairs: [string, string][] }
   | {
@@ -29,7 +33,11 @@ export type WorkerRequest =
       parameters: matching.ModelParameters;
       top: number;
       review: number | undefined;
-      probes: [string, string[]][];
+      /**
+       * The probes and their candidates by line number, flat: probe, candidate count, candidates,
+       * next probe… (a million strings took seconds to pass between threads and to look up).
+       */
+      probes: Int32Array;
     };
 
 export type WorkerReply =
@@ -37,6 +45,8 @@ export type WorkerReply =
       type: 'ready';
       /** The keyed reports of this thread's share. */
       reports: matching.KeyedReport[];
+      /** The line number of each of `reports`. */
+      lineNumbers: number[];
       /** How many reports of this thread's share carry each phonetic name key. */
       nameKeys: [string, number][];
       /** Share 0 only: the valid lines of each side, and the invalid lines of each file. */
@@ -44,7 +54,7 @@ export type WorkerReply =
       invalid: InvalidLines[] | undefined;
     }
   | { type: 'compared'; vectors: matching.FieldComparison[][] }
-  | { type: 'scored'; lines: ScoredLine[] }
+  | { type: 'scored'; lines: WrittenLine[] }
   | { type: 'failed'; message: string };
 
 const input = workerData as WorkerInput;
@@ -53,15 +63,23 @@ if (!port) throw new Error('run-worker.ts runs as a worker thread of `khoj match
 
 /** Every valid line of both files; prepared when first needed. */
 const lines = new Map<string, { profile: matching.MatchProfile; id: string }>();
-const prepared = new Map<string, matching.PreparedProfile>();
+/** The same by line number, and their prepared profiles. */
+const numbered: { profile: matching.MatchProfile; id: string }[] = [];
+const lineNumber = new Map<string, number>();
+const prepared: (matching.PreparedProfile | undefined)[] = [];
 
 function preparedOf(ref: string): matching.PreparedProfile | undefined {
-  let profile = prepared.get(ref);
+  const at = lineNumber.get(ref);
+  return at === undefined ? undefined : preparedAt(at);
+}
+
+function preparedAt(at: number): matching.PreparedProfile | undefined {
+  let profile = prepared[at];
   if (!profile) {
-    const line = lines.get(ref);
+    const line = numbered[at];
     if (!line) return undefined;
     profile = matching.prepareProfile(line.profile);
-    prepared.set(ref, profile);
+    prepared[at] = profile;
   }
   return profile;
 }
@@ -77,17 +95,23 @@ async function load(): Promise<Extract<WorkerReply, { type: 'ready' }>> {
     invalid.push({ path, errors: file.errors });
     for (const [id, profile] of file.profiles) {
       const ref = `${tag}:${id}`;
-      lines.set(ref, { profile: { ...profile, id: ref }, id });
+      const line = { profile: { ...profile, id: ref }, id };
+      lines.set(ref, line);
+      lineNumber.set(ref, numbered.length);
+      numbered.push(line);
     }
   }
   const counts = new Map<string, number>();
   const reports: matching.KeyedReport[] = [];
+  const lineNumbers: number[] = [];
   const perSide = { missing: 0, found: 0 };
   let index = 0;
   for (const [ref, line] of lines) {
     perSide[line.profile.side] += 1;
-    if (index++ % input.shares !== input.share) continue;
-    const computed = matching.profileKeys(preparedOf(ref) as matching.PreparedProfile);
+    const at = index++;
+    if (at % input.shares !== input.share) continue;
+    lineNumbers.push(at);
+    const computed = matching.profileKeys(preparedAt(at) as matching.PreparedProfile);
     for (const key of computed.nameKeys) counts.set(key, (counts.get(key) ?? 0) + 1);
     reports.push({ ref, side: line.profile.side, birth: computed.birth, keys: computed.keys });
   }
@@ -95,6 +119,7 @@ async function load(): Promise<Extract<WorkerReply, { type: 'ready' }>> {
   return {
     type: 'ready',
     reports,
+    lineNumbers,
     nameKeys: [...counts],
     counts: first ? perSide : undefined,
     invalid: first ? invalid : undefined,
@@ -102,41 +127,57 @@ async function load(): Promise<Extract<WorkerReply, { type: 'ready' }>> {
 }
 
 /** The pair as the scorer takes it: missing report first. */
-function sides(a: string, b: string) {
-  const first = preparedOf(a);
-  const second = preparedOf(b);
+function sides(first: matching.PreparedProfile | undefined, second: matching.PreparedProfile | undefined) {
   if (!first || !second) return undefined;
   return first.side === 'missing' ? ([first, second] as const) : ([second, first] as const);
 }
 
-function score(request: Extract<WorkerRequest, { type: 'score' }>): ScoredLine[] {
+type Kept = { missing: matching.PreparedProfile; found: matching.PreparedProfile; score: number };
+
+/**
+ * The `top` best candidates of each probe. Every blocked pair is ranked by its weight alone (no
+ * text); only the kept ones are scored in full, with their explanation: a found report has about
+ * two hundred blocked pairs and keeps ten, and describing all of them was most of the run.
+ */
+function score(request: Extract<WorkerRequest, { type: 'score' }>): WrittenLine[] {
   const frequencies = matching.nameFrequencies({
     counts: new Map(request.nameKeys.counts),
     reports: request.nameKeys.reports,
   });
-  const scoredLines: ScoredLine[] = [];
-  for (const [probe, candidates] of request.probes) {
-    const best: ScoredLine[] = [];
-    for (const candidate of candidates) {
-      const pair = sides(probe, candidate);
-      if (!pair) continue;
-      const scored = matching.scorePair(pair[0], pair[1], request.parameters, frequencies);
-      if (request.review !== undefined && scored.probability < request.review) continue;
-      if (best.length >= request.top && (best.at(-1)?.score ?? 0) >= scored.probability) continue;
-      const line = {
-        foundId: lines.get(pair[1].id)?.id ?? pair[1].id,
-        missingId: lines.get(pair[0].id)?.id ?? pair[0].id,
+  const written: WrittenLine[] = [];
+  const { probes } = request;
+  for (let at = 0; at < probes.length; ) {
+    const probe = preparedAt(probes[at++] as number);
+    const end = at + 1 + (probes[at] as number);
+    const best: Kept[] = [];
+    for (at++; at < end; at++) {
+      const candidate = preparedAt(probes[at] as number);
+      if (!probe || !candidate) continue;
+      // The pair as the scorer takes it, missing report first.
+      const missing = probe.side === 'missing' ? probe : candidate;
+      const found = missing === probe ? candidate : probe;
+      const probability = matching.probabilityFromWeight(
+        matching.pairWeight(missing, found, request.parameters, frequencies),
+      );
+      if (request.review !== undefined && probability < request.review) continue;
+      if (best.length >= request.top && (best.at(-1)?.score ?? 0) >= probability) continue;
+      let slot = best.length;
+      while (slot > 0 && (best[slot - 1]?.score ?? 0) < probability) slot--;
+      best.splice(slot, 0, { missing, found, score: probability });
+      if (best.length > request.top) best.pop();
+    }
+    for (const { missing, found } of best) {
+      const scored = matching.scorePair(missing, found, request.parameters, frequencies);
+      const line: ScoredLine = {
+        foundId: lines.get(found.id)?.id ?? found.id,
+        missingId: lines.get(missing.id)?.id ?? missing.id,
         score: scored.probability,
         explanation: scored.explanation,
       };
-      let at = best.length;
-      while (at > 0 && (best[at - 1]?.score ?? 0) < line.score) at--;
-      best.splice(at, 0, line);
-      if (best.length > request.top) best.pop();
+      written.push({ score: line.score, json: JSON.stringify(line) });
     }
-    scoredLines.push(...best);
   }
-  return scoredLines;
+  return written;
 }
 
 const reply = (message: WorkerReply) => port.postMessage(message);
@@ -146,7 +187,7 @@ port.on('message', (request: WorkerRequest) => {
     if (request.type === 'compare') {
       const vectors: matching.FieldComparison[][] = [];
       for (const [a, b] of request.pairs) {
-        const pair = sides(a, b);
+        const pair = sides(preparedOf(a), preparedOf(b));
         if (pair) vectors.push(matching.compareProfiles(pair[0], pair[1]));
       }
       reply({ type: 'compared', vectors });

@@ -15,7 +15,7 @@ import { createWriteStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { matching } from '@khoj/node';
-import type { ScoredLine, WorkerInput, WorkerReply, WorkerRequest } from './run-worker.ts';
+import type { WorkerInput, WorkerReply, WorkerRequest, WrittenLine } from './run-worker.ts';
 
 export type MatchRunOptions = {
   missing: string;
@@ -84,6 +84,12 @@ export async function runMatch(options: MatchRunOptions): Promise<MatchRunSummar
     }
     const nameKeys = { counts: [...nameKeyCounts], reports: counts.missing + counts.found };
     const reports = ready.flatMap((reply) => reply.reports);
+    const lineNumbers = new Map<string, number>();
+    for (const reply of ready) {
+      reply.reports.forEach((report, i) => {
+        lineNumbers.set(report.ref, reply.lineNumbers[i] as number);
+      });
+    }
     lap('read');
 
     const probes = [...matching.blockInMemory(reports, 'found')];
@@ -99,16 +105,16 @@ export async function runMatch(options: MatchRunOptions): Promise<MatchRunSummar
 
     const lines = (
       await Promise.all(
-        threads.map((thread, t) =>
-          thread.request({
-            type: 'score',
-            nameKeys,
-            parameters,
-            top,
-            review: options.review,
-            probes: probes.filter((_, i) => i % threads.length === t),
-          }),
-        ),
+        threads.map((thread, t) => {
+          const share = numberedProbes(
+            probes.filter((_, i) => i % threads.length === t),
+            lineNumbers,
+          );
+          return thread.request(
+            { type: 'score', nameKeys, parameters, top, review: options.review, probes: share },
+            [share.buffer],
+          );
+        }),
       )
     ).flatMap((reply) => (reply.type === 'scored' ? reply.lines : []));
     lines.sort((a, b) => b.score - a.score);
@@ -177,6 +183,26 @@ async function train(
   return { parameters: matching.DEFAULT_PARAMETERS, source: 'default' };
 }
 
+/** Probes and their candidates as line numbers, flat (the `score` request's form). */
+function numberedProbes(
+  probes: readonly [string, string[]][],
+  lineNumbers: ReadonlyMap<string, number>,
+): Int32Array<ArrayBuffer> {
+  const flat = new Int32Array(probes.reduce((sum, [, candidates]) => sum + 2 + candidates.length, 0));
+  let at = 0;
+  const numberOf = (ref: string) => {
+    const number = lineNumbers.get(ref);
+    if (number === undefined) throw new Error(`blocked report ${ref} was not keyed by a scoring thread`);
+    return number;
+  };
+  for (const [probe, candidates] of probes) {
+    flat[at++] = numberOf(probe);
+    flat[at++] = candidates.length;
+    for (const candidate of candidates) flat[at++] = numberOf(candidate);
+  }
+  return flat;
+}
+
 /** One worker thread (run-worker.ts), its requests answered in order. */
 class ScoringThread {
   readonly ready: Promise<Extract<WorkerReply, { type: 'ready' }>>;
@@ -211,10 +237,11 @@ class ScoringThread {
     });
   }
 
-  request(message: WorkerRequest): Promise<WorkerReply> {
+  /** `transfer`: buffers of the message handed over rather than copied. */
+  request(message: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
-      this.worker.postMessage(message);
+      this.worker.postMessage(message, transfer);
     });
   }
 
@@ -223,10 +250,10 @@ class ScoringThread {
   }
 }
 
-async function writeLines(path: string, lines: readonly ScoredLine[]): Promise<void> {
+async function writeLines(path: string, lines: readonly WrittenLine[]): Promise<void> {
   const out = createWriteStream(path, { mode: 0o600 });
   for (const line of lines) {
-    if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+    if (!out.write(`${line.json}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');

@@ -3,7 +3,7 @@
 // age far off are levels with (strongly) negative weights, because reports carry mistakes.
 import type { AgeRange } from '../profile.ts';
 import { SELF_PLACED_KINDS } from '../text/index.ts';
-import type { FieldComparison } from './fields.ts';
+import { type Detail, type FieldComparison, levelOnly } from './fields.ts';
 import { oneDecimal } from './format.ts';
 import { compareChildNames, compareGuardianNames } from './names.ts';
 import { comparePlaces, type PlaceOptions } from './place.ts';
@@ -11,35 +11,38 @@ import type { PreparedProfile } from './prepare.ts';
 
 export type CompareOptions = PlaceOptions;
 
-/** One comparison per field, in the order of FIELD_NAMES. */
+/** One comparison per field, in the order of FIELD_NAMES; with `level-only`, without their text. */
 export function compareProfiles(
   missing: PreparedProfile,
   found: PreparedProfile,
   options?: CompareOptions,
+  detail: Detail = 'describe',
 ): FieldComparison[] {
   const m = missing.prepared;
   const f = found.prepared;
   const elapsedDays =
     m.eventDay !== undefined && f.eventDay !== undefined ? f.eventDay - m.eventDay : undefined;
   return [
-    compareChildNames(m.names, f.names),
-    compareGuardianNames(m.guardians, f.guardians),
-    compareSex(missing.sex, found.sex),
-    compareAge(missing.age, found.age, elapsedDays),
-    compareTime(elapsedDays),
-    comparePlaces(m.place, f.place, options),
-    compareLanguages(m.languages, f.languages),
-    compareMarks(m.marks, f.marks),
-    compareHeight(missing, found, elapsedDays),
+    compareChildNames(m.names, f.names, detail),
+    compareGuardianNames(m.guardians, f.guardians, detail),
+    compareSex(missing.sex, found.sex, detail),
+    compareAge(missing.age, found.age, elapsedDays, detail),
+    compareTime(elapsedDays, detail),
+    comparePlaces(m.place, f.place, options, detail),
+    compareLanguages(m.languages, f.languages, detail),
+    compareMarks(m.marks, f.marks, detail),
+    compareHeight(missing, found, elapsedDays, detail),
   ];
 }
 
-export function compareSex(missing: string, found: string): FieldComparison {
+export function compareSex(missing: string, found: string, detail: Detail = 'describe'): FieldComparison {
   const field = 'sex';
   // 'other' is recorded for children whom the other report may have written either way.
   if (missing === 'unknown' || found === 'unknown' || (missing === 'other') !== (found === 'other')) {
+    if (detail === 'level-only') return levelOnly(field, 'unknown');
     return { field, level: 'unknown', detail: `sex ${missing} / ${found}: no evidence` };
   }
+  if (detail === 'level-only') return levelOnly(field, missing === found ? 'same' : 'different');
   return missing === found
     ? { field, level: 'same', detail: `both ${missing}` }
     : { field, level: 'different', detail: `${missing} / ${found}` };
@@ -63,9 +66,11 @@ export function compareAge(
   missing: AgeRange | undefined,
   found: AgeRange | undefined,
   elapsedDays: number | undefined,
+  detail: Detail = 'describe',
 ): FieldComparison {
   const field = 'age';
   if (!missing || !found) {
+    if (detail === 'level-only') return levelOnly(field, 'unknown');
     return {
       field,
       level: 'unknown',
@@ -91,6 +96,7 @@ export function compareAge(
         : gap <= tolerance + OFF_BY_EXTRA_YEARS
           ? 'off_by_3_4'
           : 'far';
+  if (detail === 'level-only') return levelOnly(field, level);
   const expected = `${oneDecimal(expectedLow)}–${oneDecimal(expectedHigh)}`;
   const moved = `${ageText(missing)} when last seen, ${oneDecimal(elapsed)} years before`;
   const off =
@@ -116,18 +122,24 @@ const LATER_DAYS = 3 * DAYS_PER_YEAR;
  */
 const DATE_SLIP_DAYS = 2;
 
-export function compareTime(elapsedDays: number | undefined): FieldComparison {
+export function compareTime(elapsedDays: number | undefined, detail: Detail = 'describe'): FieldComparison {
   const field = 'time';
   if (elapsedDays === undefined)
     return { field, level: 'unknown', detail: 'a date is missing or not a real date' };
-  if (elapsedDays < -DATE_SLIP_DAYS) {
-    return { field, level: 'found_before', detail: `found ${daysText(-elapsedDays)} BEFORE last seen` };
+  const level = timeLevel(elapsedDays);
+  if (detail === 'level-only') return levelOnly(field, level);
+  if (level === 'found_before') {
+    return { field, level, detail: `found ${daysText(-elapsedDays)} BEFORE last seen` };
   }
-  const after = `found ${daysText(Math.max(0, elapsedDays))} after last seen`;
-  if (elapsedDays <= SOON_DAYS) return { field, level: 'found_after_soon', detail: after };
-  if (elapsedDays <= MONTHS_DAYS) return { field, level: 'found_after_months', detail: after };
-  if (elapsedDays <= LATER_DAYS) return { field, level: 'found_after_later', detail: after };
-  return { field, level: 'found_after_long', detail: after };
+  return { field, level, detail: `found ${daysText(Math.max(0, elapsedDays))} after last seen` };
+}
+
+function timeLevel(elapsedDays: number): string {
+  if (elapsedDays < -DATE_SLIP_DAYS) return 'found_before';
+  if (elapsedDays <= SOON_DAYS) return 'found_after_soon';
+  if (elapsedDays <= MONTHS_DAYS) return 'found_after_months';
+  if (elapsedDays <= LATER_DAYS) return 'found_after_later';
+  return 'found_after_long';
 }
 
 function daysText(days: number): string {
@@ -135,10 +147,18 @@ function daysText(days: number): string {
   return `${oneDecimal(days / DAYS_PER_YEAR)} years`;
 }
 
-export function compareLanguages(missing: ReadonlySet<string>, found: ReadonlySet<string>): FieldComparison {
+export function compareLanguages(
+  missing: ReadonlySet<string>,
+  found: ReadonlySet<string>,
+  detail: Detail = 'describe',
+): FieldComparison {
   const field = 'languages';
   if (missing.size === 0 || found.size === 0) {
     return { field, level: 'unknown', detail: 'languages not known on one side' };
+  }
+  if (detail === 'level-only') {
+    for (const code of missing) if (found.has(code)) return levelOnly(field, 'overlap');
+    return levelOnly(field, 'disjoint');
   }
   const shared = [...missing].filter((code) => found.has(code));
   return shared.length > 0
@@ -156,7 +176,11 @@ export function compareLanguages(missing: ReadonlySet<string>, found: ReadonlySe
  * agrees, the marks are more likely two children's than one child's: the level says so, apart
  * from a place or side one report leaves unstated.
  */
-export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<string>): FieldComparison {
+export function compareMarks(
+  missing: ReadonlySet<string>,
+  found: ReadonlySet<string>,
+  detail: Detail = 'describe',
+): FieldComparison {
   const field = 'marks';
   if (missing.size === 0 || found.size === 0) {
     return { field, level: 'unknown', detail: 'no recognised marks on one side' };
@@ -165,13 +189,14 @@ export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<st
   let depth = -1;
   for (const concept of missing) {
     if (!found.has(concept)) continue;
-    const parts = concept.split('@').length - 1;
+    const parts = conceptDepth(concept);
     if (parts > depth) {
       depth = parts;
       deepest = concept;
     }
   }
   if (deepest === undefined) {
+    if (detail === 'level-only') return levelOnly(field, 'none_in_common');
     return {
       field,
       level: 'none_in_common',
@@ -181,6 +206,7 @@ export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<st
   // A missing front tooth or a squint has no other place to be at: the kind is the whole mark.
   const placed = depth === 0 && SELF_PLACED_KINDS.has(deepest) ? 1 : depth;
   if (placed === 0 && bothRefine(deepest, missing, found)) {
+    if (detail === 'level-only') return levelOnly(field, 'same_kind_elsewhere');
     return {
       field,
       level: 'same_kind_elsewhere',
@@ -188,6 +214,7 @@ export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<st
     };
   }
   if (placed === 1 && depth === 1 && bothRefine(deepest, missing, found)) {
+    if (detail === 'level-only') return levelOnly(field, 'same_mark_place_other_side');
     return {
       field,
       level: 'same_mark_place_other_side',
@@ -195,14 +222,29 @@ export function compareMarks(missing: ReadonlySet<string>, found: ReadonlySet<st
     };
   }
   const level = placed >= 2 ? 'same_mark_place_side' : placed === 1 ? 'same_mark_place' : 'same_kind';
+  if (detail === 'level-only') return levelOnly(field, level);
   return { field, level, detail: `both: ${markText(deepest)}` };
+}
+
+/** How many '@' a concept has: 0 for a kind, 1 for kind@place, 2 for kind@place@side. */
+function conceptDepth(concept: string): number {
+  let depth = 0;
+  for (let at = concept.indexOf('@'); at !== -1; at = concept.indexOf('@', at + 1)) depth++;
+  return depth;
 }
 
 /** Whether both reports say more about `concept` (a place for a kind, a side for a place). */
 function bothRefine(concept: string, missing: ReadonlySet<string>, found: ReadonlySet<string>): boolean {
-  const prefix = `${concept}@`;
-  const refines = (concepts: ReadonlySet<string>) => [...concepts].some((other) => other.startsWith(prefix));
-  return refines(missing) && refines(found);
+  return refines(concept, missing) && refines(concept, found);
+}
+
+/** Whether one of `concepts` is `concept@…`, without building the prefix (called for every pair). */
+function refines(concept: string, concepts: ReadonlySet<string>): boolean {
+  for (const other of concepts) {
+    if (other.length > concept.length && other.charCodeAt(concept.length) === 64 && other.startsWith(concept))
+      return true;
+  }
+  return false;
 }
 
 function markText(concept: string): string {
@@ -253,6 +295,7 @@ export function compareHeight(
   missing: PreparedProfile,
   found: PreparedProfile,
   elapsedDays: number | undefined,
+  detail: Detail = 'describe',
 ): FieldComparison {
   const field = 'height';
   if (missing.heightCm === undefined || found.heightCm === undefined || elapsedDays === undefined) {
@@ -268,6 +311,7 @@ export function compareHeight(
   const expected = missing.heightCm + growth;
   const off = Math.abs(found.heightCm - expected);
   const level = off <= HEIGHT_CONSISTENT_CM ? 'consistent' : off <= HEIGHT_NEAR_CM ? 'near' : 'far';
+  if (detail === 'level-only') return levelOnly(field, level);
   return {
     field,
     level,

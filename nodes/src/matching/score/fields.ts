@@ -58,3 +58,35 @@ export type FieldComparison = {
   detail: string;
   frequencyKeys?: string[][] | undefined;
 };
+
+/**
+ * Whether a comparison writes its `detail`. Ranking tens of thousands of blocked pairs per found
+ * report (`khoj match run`) needs only the levels; building the text of every pair was most of
+ * that run's work and garbage. The level never depends on this.
+ */
+export type Detail = 'describe' | 'level-only';
+
+const LEVEL_ONLY = new Map<FieldName, Map<string, FieldComparison>>(
+  FIELD_NAMES.map((field) => [
+    field,
+    new Map(FIELD_LEVELS[field].map((level) => [level, Object.freeze({ field, level, detail: '' })])),
+  ]),
+);
+
+/**
+ * A comparison without its text: one frozen object per field and level, so ranking allocates
+ * none (and the scorer can remember each one's weight: see pairWeight).
+ */
+export function levelOnly(field: FieldName, level: string): FieldComparison {
+  let levels = LEVEL_ONLY.get(field);
+  if (!levels) {
+    levels = new Map();
+    LEVEL_ONLY.set(field, levels);
+  }
+  let comparison = levels.get(level);
+  if (!comparison) {
+    comparison = Object.freeze({ field, level, detail: '' });
+    levels.set(level, comparison);
+  }
+  return comparison;
+}

@@ -37,6 +37,7 @@ export { type PreparedProfile, prepareProfile } from './prepare.ts';
 export {
   type ExplanationStep,
   type NameFrequencies,
+  pairWeight,
   probabilityFromWeight,
   type ScoredPair,
   type ScoreOptions,

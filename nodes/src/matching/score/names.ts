@@ -6,7 +6,7 @@
 // on one report is compared with every name on the other (aliases, other scripts, pet names) and
 // the best wins.
 import { jaroWinkler, type NameToken, parseName } from '../text/index.ts';
-import { FIELD_LEVELS, type FieldComparison } from './fields.ts';
+import { type Detail, FIELD_LEVELS, type FieldComparison, levelOnly } from './fields.ts';
 
 export type PreparedName = {
   written: string;
@@ -64,12 +64,16 @@ type NamePairResult = {
   surnames?: { a: number; b: number } | undefined;
 };
 
-function agreementOf(a: NameToken, b: NameToken): { agreement: Agreement; similarity: number } | undefined {
-  if (a.latin === b.latin) return { agreement: 'exact', similarity: 1 };
-  if (a.phonetic !== '' && a.phonetic === b.phonetic) return { agreement: 'phonetic', similarity: 1 };
-  if (a.surnameClass !== undefined && a.surnameClass === b.surnameClass) {
-    return { agreement: 'class', similarity: 1 };
-  }
+type Found = { readonly agreement: Agreement; readonly similarity: number };
+// Shared: agreementOf runs for every token pair of every compared pair.
+const EXACT: Found = { agreement: 'exact', similarity: 1 };
+const PHONETIC: Found = { agreement: 'phonetic', similarity: 1 };
+const CLASS: Found = { agreement: 'class', similarity: 1 };
+
+function agreementOf(a: NameToken, b: NameToken): Found | undefined {
+  if (a.latin === b.latin) return EXACT;
+  if (a.phonetic !== '' && a.phonetic === b.phonetic) return PHONETIC;
+  if (a.surnameClass !== undefined && a.surnameClass === b.surnameClass) return CLASS;
   if (a.latin.length < FUZZY_MIN_LENGTH || b.latin.length < FUZZY_MIN_LENGTH) return undefined;
   const similarity = similarityOf(a.latin, b.latin);
   return similarity >= FUZZY_THRESHOLD ? { agreement: 'fuzzy', similarity } : undefined;
@@ -106,20 +110,21 @@ function alignTokens(a: PreparedName, b: PreparedName): TokenPair[] {
   for (let i = 0; i < a.tokens.length; i++) {
     for (let j = 0; j < b.tokens.length; j++) {
       const found = agreementOf(a.tokens[i] as NameToken, b.tokens[j] as NameToken);
-      if (found) candidates.push({ a: i, b: j, ...found });
+      if (found) candidates.push({ a: i, b: j, agreement: found.agreement, similarity: found.similarity });
     }
   }
   if (candidates.length <= 1) return candidates;
   candidates.sort(
     (x, y) => STRENGTH[y.agreement] - STRENGTH[x.agreement] || y.similarity - x.similarity || x.a - y.a,
   );
-  const usedA = new Set<number>();
-  const usedB = new Set<number>();
+  // Token indexes taken so far (plain arrays: two Sets per compared name cost more than the rest).
+  const usedA: boolean[] = [];
+  const usedB: boolean[] = [];
   const pairs: TokenPair[] = [];
   for (const pair of candidates) {
-    if (usedA.has(pair.a) || usedB.has(pair.b)) continue;
-    usedA.add(pair.a);
-    usedB.add(pair.b);
+    if (usedA[pair.a] || usedB[pair.b]) continue;
+    usedA[pair.a] = true;
+    usedB[pair.b] = true;
     pairs.push(pair);
   }
   return pairs;
@@ -172,7 +177,11 @@ const GUARDIAN_RANK = new Map<string, number>(FIELD_LEVELS.guardian.map((level, 
 type Best = { level: string; a: PreparedName; b: PreparedName; result: NamePairResult };
 
 /** The child's names: missing report's names × found report's names, best level wins. */
-export function compareChildNames(missing: PreparedName[], found: PreparedName[]): FieldComparison {
+export function compareChildNames(
+  missing: PreparedName[],
+  found: PreparedName[],
+  detail: Detail = 'describe',
+): FieldComparison {
   const field = 'name';
   if (missing.length === 0 || found.length === 0) {
     return {
@@ -192,6 +201,7 @@ export function compareChildNames(missing: PreparedName[], found: PreparedName[]
   if (!best || best.level === 'different') {
     const petOnly = allPetNames(found) ? found : allPetNames(missing) ? missing : undefined;
     if (petOnly) {
+      if (detail === 'level-only') return levelOnly(field, 'pet_name_only');
       const side = petOnly === found ? 'found' : 'missing';
       return {
         field,
@@ -199,6 +209,7 @@ export function compareChildNames(missing: PreparedName[], found: PreparedName[]
         detail: `the ${side} report has only a pet name (${petOnly.map((name) => name.written).join(', ')}), not on the other report`,
       };
     }
+    if (detail === 'level-only') return levelOnly(field, 'different');
     return {
       field,
       level: 'different',
@@ -208,13 +219,17 @@ export function compareChildNames(missing: PreparedName[], found: PreparedName[]
   return {
     field,
     level: best.level,
-    detail: describeNames(best, 'name'),
+    detail: detail === 'level-only' ? '' : describeNames(best, 'name'),
     frequencyKeys: frequencyKeys(best),
   };
 }
 
 /** Guardians: the same comparison, on a shorter ladder and without pet names. */
-export function compareGuardianNames(missing: PreparedName[], found: PreparedName[]): FieldComparison {
+export function compareGuardianNames(
+  missing: PreparedName[],
+  found: PreparedName[],
+  detail: Detail = 'describe',
+): FieldComparison {
   const field = 'guardian';
   if (missing.length === 0 || found.length === 0) {
     return {
@@ -232,6 +247,7 @@ export function compareGuardianNames(missing: PreparedName[], found: PreparedNam
         best = { level, a, b, result };
     }
   }
+  if (detail === 'level-only') return levelOnly(field, best?.level ?? 'different');
   if (!best || best.level === 'different') {
     return {
       field,

@@ -8,7 +8,7 @@ import { phoneticKey, toLatin } from '../text/index.ts';
 import bundledCorridors from './data/corridors.json' with { type: 'json' };
 import bundledCentroids from './data/district-centroids.json' with { type: 'json' };
 import placeAliases from './data/place-aliases.json' with { type: 'json' };
-import type { FieldComparison } from './fields.ts';
+import { type Detail, type FieldComparison, levelOnly } from './fields.ts';
 
 /** A place a corridor starts or ends at; without a district it covers the whole state or country. */
 export type CorridorEnd = { country: string; state?: string; district?: string };
@@ -34,6 +34,11 @@ export type PreparedPlace = {
   country: string;
   state?: PlaceName | undefined;
   district?: PlaceName | undefined;
+  /**
+   * resolve()'s answer and the index it came from, kept on the place itself: resolving happens
+   * twice per compared pair, and a WeakMap lookup each time was a measurable share of a run.
+   */
+  resolved?: { index: PlaceIndex; place: ResolvedPlace } | undefined;
 };
 type PlaceName = { key: string; phonetic: string };
 
@@ -96,7 +101,6 @@ type PlaceIndex = {
   states: Map<string, PlaceName>;
   /** Corridors by the countries they join, `A|B` and `B|A`. */
   corridors: Map<string, CompiledCorridor[]>;
-  resolved: WeakMap<PreparedPlace, ResolvedPlace>;
 };
 
 /** A place with its state filled in from the district when unambiguous, and its centre. */
@@ -159,7 +163,7 @@ function compileIndex(corridors: readonly Corridor[], coordinates: DistrictCoord
       compiled.set(key, [...(compiled.get(key) ?? []), entry]);
     }
   }
-  return { districts, states, corridors: compiled, resolved: new WeakMap() };
+  return { districts, states, corridors: compiled };
 }
 
 function compileEnd(end: CorridorEnd): CompiledEnd {
@@ -168,8 +172,7 @@ function compileEnd(end: CorridorEnd): CompiledEnd {
 }
 
 function resolve(index: PlaceIndex, place: PreparedPlace): ResolvedPlace {
-  const cached = index.resolved.get(place);
-  if (cached) return cached;
+  if (place.resolved?.index === index) return place.resolved.place;
   const { country } = place;
   let state = place.state;
   if (state) {
@@ -195,7 +198,7 @@ function resolve(index: PlaceIndex, place: PreparedPlace): ResolvedPlace {
     }
   }
   const resolved = { country, state, district, centre };
-  index.resolved.set(place, resolved);
+  place.resolved = { index, place: resolved };
   return resolved;
 }
 
@@ -205,6 +208,7 @@ export function comparePlaces(
   missing: PreparedPlace,
   found: PreparedPlace,
   options?: PlaceOptions,
+  detail: Detail = 'describe',
 ): FieldComparison {
   const field = 'place';
   if (!missing.country || !found.country) {
@@ -213,45 +217,47 @@ export function comparePlaces(
   const index = placeIndex(options);
   const a = resolve(index, missing);
   const b = resolve(index, found);
-  const sameCountry = a.country === b.country;
   const statesConflict = a.state !== undefined && b.state !== undefined && !sameName(a.state, b.state);
-
-  if (sameCountry && sameName(a.district, b.district) && !statesConflict) {
-    return { field, level: 'same_district', detail: `same district: ${describe(missing)}` };
-  }
-  if (sameCountry && a.state && b.state && !statesConflict) {
-    return { field, level: 'same_state', detail: `same state: ${describe(missing)} / ${describe(found)}` };
-  }
-  if (a.centre && b.centre) {
-    const km = distanceKm(a.centre, b.centre);
-    if (km <= NEAR_KM) {
+  const level = placeLevel(index, a, b, statesConflict);
+  if (detail === 'level-only') return levelOnly(field, level);
+  switch (level) {
+    case 'same_district':
+      return { field, level, detail: `same district: ${describe(missing)}` };
+    case 'same_state':
+      return { field, level, detail: `same state: ${describe(missing)} / ${describe(found)}` };
+    case 'near_100km': {
+      const km = a.centre && b.centre ? distanceKm(a.centre, b.centre) : Number.NaN;
       return {
         field,
-        level: 'near_100km',
+        level,
         detail: `${describe(missing)} and ${describe(found)} are about ${Math.round(km)} km apart`,
       };
     }
+    case 'corridor':
+      return {
+        field,
+        level,
+        detail: `${describe(missing)} → ${describe(found)}: known route (${findCorridor(index, a, b)?.route})`,
+      };
+    case 'same_country':
+      return { field, level, detail: `same country: ${describe(missing)} / ${describe(found)}` };
+    default:
+      return {
+        field,
+        level,
+        detail: `${describe(missing)} / ${describe(found)}: different countries, no known route`,
+      };
   }
-  const corridor = findCorridor(index, a, b);
-  if (corridor) {
-    return {
-      field,
-      level: 'corridor',
-      detail: `${describe(missing)} → ${describe(found)}: known route (${corridor.route})`,
-    };
-  }
-  if (sameCountry) {
-    return {
-      field,
-      level: 'same_country',
-      detail: `same country: ${describe(missing)} / ${describe(found)}`,
-    };
-  }
-  return {
-    field,
-    level: 'different',
-    detail: `${describe(missing)} / ${describe(found)}: different countries, no known route`,
-  };
+}
+
+/** The strongest level the two places reach, from the same district down to different countries. */
+function placeLevel(index: PlaceIndex, a: ResolvedPlace, b: ResolvedPlace, statesConflict: boolean): string {
+  const sameCountry = a.country === b.country;
+  if (sameCountry && sameName(a.district, b.district) && !statesConflict) return 'same_district';
+  if (sameCountry && a.state && b.state && !statesConflict) return 'same_state';
+  if (a.centre && b.centre && distanceKm(a.centre, b.centre) <= NEAR_KM) return 'near_100km';
+  if (findCorridor(index, a, b)) return 'corridor';
+  return sameCountry ? 'same_country' : 'different';
 }
 
 function findCorridor(index: PlaceIndex, a: ResolvedPlace, b: ResolvedPlace): CompiledCorridor | undefined {

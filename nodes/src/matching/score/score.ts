@@ -53,6 +53,46 @@ export function scorePair(
   };
 }
 
+/**
+ * The total weight scorePair gives the pair (prior included), from the levels alone: no text, no
+ * explanation. For ranking many candidates and describing only the ones kept (`khoj match run`
+ * scores millions of blocked pairs and keeps ten per found report); exactly scorePair's weight.
+ */
+export function pairWeight(
+  missing: PreparedProfile,
+  found: PreparedProfile,
+  parameters: ModelParameters,
+  frequencies?: NameFrequencies,
+  options?: ScoreOptions,
+): number {
+  const comparisons = compareProfiles(missing, found, options, 'level-only');
+  if (levelWeights?.parameters !== parameters) levelWeights = { parameters, weights: new Map() };
+  const { weights } = levelWeights;
+  let weight = weightFromProbability(parameters.priorMatchProbability);
+  for (const comparison of comparisons) {
+    if (comparison.level === UNKNOWN) continue; // no weight (fieldWeight's 0)
+    // A name agreement is weighed by its name's frequency; every other comparison here is one of
+    // levelOnly's shared objects, whose weight depends on the parameters only.
+    if (comparison.frequencyKeys !== undefined) {
+      weight += fieldWeight(comparison, parameters, frequencies);
+      continue;
+    }
+    let known = weights.get(comparison);
+    if (known === undefined) {
+      known = fieldWeight(comparison, parameters, frequencies);
+      weights.set(comparison, known);
+    }
+    weight += known;
+  }
+  return weight;
+}
+
+/**
+ * The weight of each of levelOnly's comparisons under the parameters last used (parameters are
+ * never changed in place): a field's level weighs the same in every pair.
+ */
+let levelWeights: { parameters: ModelParameters; weights: Map<FieldComparison, number> } | undefined;
+
 /** Scores a comparison vector: for re-scoring stored candidates under new parameters. */
 export function scoreComparisons(
   comparisons: readonly FieldComparison[],
@@ -110,26 +150,55 @@ function fieldStep(
   frequencies: NameFrequencies | undefined,
 ): { exact: number; step: ExplanationStep } {
   const { field, level, detail } = comparison;
-  const levelParameters = parameters.fields[field]?.[level];
-  if (level === UNKNOWN || !levelParameters) {
+  const exact = fieldWeight(comparison, parameters, frequencies);
+  if (level === UNKNOWN || !parameters.fields[field]?.[level]) {
     const note = level === UNKNOWN ? '' : ` (level ${level} not in the model: no weight)`;
-    return { exact: 0, step: stepOf(field, level, 0, `${detail}${note}`) };
+    return { exact, step: stepOf(field, level, exact, `${detail}${note}`) };
   }
-  let { m, u } = levelParameters;
-  let note = '';
-  if (field === 'name' && frequencies && FREQUENCY_ADJUSTED.has(level)) {
-    const share = nameShare(comparison.frequencyKeys, frequencies);
-    const tokens = comparison.frequencyKeys?.length ?? 0;
-    if (share !== undefined && tokens > 0) {
-      const relative = share / TYPICAL_TOKEN_SHARE ** tokens;
-      const factor = Math.min(Math.max(relative, 1 / FREQUENCY_MAX_GAIN), FREQUENCY_MAX_GAIN);
-      note = `; ${relative > 1 ? 'common' : 'rare'} name (in ${percent(share)} of reports)`;
-      // The commonest name is never evidence against: u stays at most m.
-      u = Math.min(u * factor, Math.max(m, u));
-    }
-  }
-  const exact = levelWeight({ m, u });
+  const share = frequencyShare(comparison, frequencies);
+  const note =
+    share === undefined
+      ? ''
+      : `; ${relativeShare(comparison, share) > 1 ? 'common' : 'rare'} name (in ${percent(share)} of reports)`;
   return { exact, step: stepOf(field, level, exact, `${detail}${note}`) };
+}
+
+/** The level's bits of evidence, the name's frequency allowed for: 0 for unknown or unmodelled levels. */
+function fieldWeight(
+  comparison: FieldComparison,
+  parameters: ModelParameters,
+  frequencies: NameFrequencies | undefined,
+): number {
+  const { field, level } = comparison;
+  const levelParameters = parameters.fields[field]?.[level];
+  if (level === UNKNOWN || !levelParameters) return 0;
+  const { m } = levelParameters;
+  let { u } = levelParameters;
+  const share = frequencyShare(comparison, frequencies);
+  if (share !== undefined) {
+    const relative = relativeShare(comparison, share);
+    const factor = Math.min(Math.max(relative, 1 / FREQUENCY_MAX_GAIN), FREQUENCY_MAX_GAIN);
+    // The commonest name is never evidence against: u stays at most m.
+    u = Math.min(u * factor, Math.max(m, u));
+  }
+  return levelWeight({ m, u });
+}
+
+/** The share of reports with the agreeing name, when the level is weighed by it and it is counted. */
+function frequencyShare(
+  comparison: FieldComparison,
+  frequencies: NameFrequencies | undefined,
+): number | undefined {
+  if (comparison.field !== 'name' || !frequencies || !FREQUENCY_ADJUSTED.has(comparison.level))
+    return undefined;
+  const share = nameShare(comparison.frequencyKeys, frequencies);
+  const tokens = comparison.frequencyKeys?.length ?? 0;
+  return share !== undefined && tokens > 0 ? share : undefined;
+}
+
+/** How much commoner (above 1) or rarer the name is than a typical agreeing one. */
+function relativeShare(comparison: FieldComparison, share: number): number {
+  return share / TYPICAL_TOKEN_SHARE ** (comparison.frequencyKeys?.length ?? 0);
 }
 
 /**

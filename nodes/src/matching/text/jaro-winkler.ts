@@ -16,10 +16,17 @@ export function jaroWinkler(a: string, b: string): number {
   return jaro + prefix * PREFIX_SCALE * (1 - jaro);
 }
 
+// Which characters are matched, reused across calls: the scorer compares millions of token pairs,
+// and a pair of fresh typed arrays per call cost more than the comparison itself.
+let matchedA = new Uint8Array(32);
+let matchedB = new Uint8Array(32);
+
 function jaroSimilarity(a: string, b: string): number {
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);
-  const matchedA = new Uint8Array(a.length);
-  const matchedB = new Uint8Array(b.length);
+  if (matchedA.length < a.length) matchedA = new Uint8Array(a.length * 2);
+  if (matchedB.length < b.length) matchedB = new Uint8Array(b.length * 2);
+  matchedA.fill(0, 0, a.length);
+  matchedB.fill(0, 0, b.length);
   let matches = 0;
   for (let i = 0; i < a.length; i++) {
     const from = Math.max(0, i - window);
