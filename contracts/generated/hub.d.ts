@@ -40,6 +40,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/envelopes/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit several envelopes in one request, each answered on its own
+         * @description Each envelope is checked, stored and logged exactly as by POST /v1/envelopes, and gets its own result in the same order: status 201 or 200 with its receipt, or the status and error code a single submission would have answered (nothing is stored for a refused envelope). Envelopes that are accepted are stored in the order given, so per-case order within a batch is kept.
+         */
+        post: operations["submitEnvelopeBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/inbox": {
         parameters: {
             query?: never;
@@ -611,7 +631,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -650,6 +670,24 @@ export interface components {
                 };
                 encrypted_key?: string;
             }[];
+        };
+        EnvelopeBatchResults: {
+            results: components["schemas"]["EnvelopeBatchResult"][];
+            requestId: string;
+        };
+        EnvelopeBatchResult: {
+            envelopeId?: string;
+            status: number;
+            receipt?: components["schemas"]["Receipt"];
+            error?: {
+                /** @enum {string} */
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+                message: string;
+            };
+        };
+        EnvelopeBatch: {
+            envelopes: unknown[];
+            traceparents?: (string | null)[];
         };
         Inbox: {
             deliveries: components["schemas"]["Delivery"][];
@@ -918,7 +956,7 @@ export interface components {
             envelopeId: string;
             type: components["schemas"]["EnvelopeType"];
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
             message: string;
             /** Format: date-time */
             at: string;
@@ -1041,8 +1079,68 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submitEnvelopeBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvelopeBatch"];
+            };
+        };
+        responses: {
+            /** @description One result per envelope, in the order submitted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvelopeBatchResults"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1241,7 +1339,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1250,7 +1348,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENROLMENT_TOKEN_EXPIRED) */
+            /** @description Error (HIT_EXPIRED, ENROLMENT_TOKEN_EXPIRED) */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -1301,7 +1399,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1310,7 +1408,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENROLMENT_TOKEN_EXPIRED) */
+            /** @description Error (HIT_EXPIRED, ENROLMENT_TOKEN_EXPIRED) */
             410: {
                 headers: {
                     [name: string]: unknown;
@@ -1561,7 +1659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1768,7 +1866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1877,7 +1975,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1957,7 +2055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2068,7 +2166,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2130,7 +2228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2188,7 +2286,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -512,6 +512,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/queries/{queryId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a query of your unit: the answering nodes forget it and its hits, and cancel its pending detail requests */
+        post: operations["withdrawQuery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/detail-requests/{requestId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending outgoing request of your unit: the owning node may no longer decide it */
+        post: operations["withdrawDetailRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sharing-policy": {
         parameters: {
             query?: never;
@@ -580,6 +614,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cross-border-candidates/{candidateId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One cross-border candidate, with both sides' decisions, the details received and repatriation */
+        get: operations["getCrossBorderCandidate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cross-border-candidates/{candidateId}/detail-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the other node for its side of the match at the full tier (it approves or denies) */
+        post: operations["requestCrossBorderDetails"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cross-border-candidates/{candidateId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm this side of the match, once the other side's case was received at the full tier; confirmed when both have */
+        post: operations["confirmCrossBorderCandidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cross-border-candidates/{candidateId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the match with a reason: it closes here and at the other node */
+        post: operations["rejectCrossBorderCandidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cross-border-candidates/{candidateId}/repatriation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A repatriation step on a match confirmed by both sides: progress of this node's case and of the other node's */
+        post: operations["recordRepatriationStep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/foreign-summaries": {
         parameters: {
             query?: never;
@@ -606,6 +725,40 @@ export interface paths {
         };
         /** Outbox and inbox counters */
         get: operations["exchangeStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exchange/refusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's envelopes the hub refused, newest first */
+        get: operations["listExchangeRefusals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exchange/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's envelopes the hub dropped undelivered past their expiry, newest first */
+        get: operations["listExchangeDeadLetters"];
         put?: never;
         post?: never;
         delete?: never;
@@ -653,7 +806,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -1154,6 +1307,10 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             answers: components["schemas"]["QueryAnswer"][];
+            /** Format: date-time */
+            withdrawnAt: string | null;
+            withdrawnBy: string | null;
+            withdrawReason: string | null;
         };
         QueryChild: {
             name?: string;
@@ -1178,6 +1335,8 @@ export interface components {
                 /** @example hit_0123456789abcdefghijklmnop */
                 handle: string;
                 band: components["schemas"]["HitBand"];
+                /** Format: date-time */
+                expiresAt: string | null;
             }[];
             /** Format: date-time */
             answeredAt: string | null;
@@ -1211,9 +1370,11 @@ export interface components {
             /** @example IN-WB */
             peerNode: string;
             /** @example query_01jq3v7w8x9y0z1a2b3c4d5e6f */
-            queryId: string;
+            queryId: string | null;
             /** @example hit_0123456789abcdefghijklmnop */
-            handle: string;
+            handle: string | null;
+            /** @example xmatch_01jq3v7w8x9y0z1a2b3c4d5e6f */
+            candidateId: string | null;
             /** @example case_01jq3v7w8x9y0z1a2b3c4d5e6f */
             caseId: string | null;
             purpose: components["schemas"]["Purpose"];
@@ -1235,7 +1396,7 @@ export interface components {
             createdAt: string;
         };
         /** @enum {string} */
-        DetailRequestStatus: "pending" | "escalated" | "approved" | "denied";
+        DetailRequestStatus: "pending" | "escalated" | "approved" | "denied" | "withdrawn" | "refused";
         FullCaseDetails: {
             summary: components["schemas"]["CaseSummary"];
             contact: components["schemas"]["CaseContact"];
@@ -1287,6 +1448,9 @@ export interface components {
             note?: string;
         };
         DetailDenial: {
+            reason: string;
+        };
+        Withdrawal: {
             reason: string;
         };
         SharingPolicy: {
@@ -1348,13 +1512,60 @@ export interface components {
             /** @enum {string} */
             band: "alert" | "review";
             /** @enum {string} */
-            status: "proposed" | "closed";
+            status: "proposed" | "confirmed" | "closed";
             closedReason: string | null;
+            confirmedHere: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+                note: string | null;
+            } | null;
+            confirmedThere: {
+                /** Format: date-time */
+                at: string;
+            } | null;
+            detailRequest: {
+                /** @example dreq_01jq3v7w8x9y0z1a2b3c4d5e6f */
+                requestId: string;
+                status: components["schemas"]["DetailRequestStatus"];
+            } | null;
+            details: components["schemas"]["FullCaseDetails"];
+            repatriation: components["schemas"]["RepatriationEntry"][];
             explanation: components["schemas"]["ExplanationStep"][];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        RepatriationEntry: {
+            step: components["schemas"]["RepatriationStep"];
+            /** Format: date */
+            date: string;
+            note: string;
+            /** @example IN-WB */
+            recordedBy: string;
+            /** Format: date-time */
+            recordedAt: string;
+        };
+        /** @enum {string} */
+        RepatriationStep: "repatriation_requested" | "travel_documents_issued" | "escorted" | "handed_over";
+        CrossBorderDetailRequestInput: {
+            reason: string;
+            legalBasis: components["schemas"]["LegalBasis"];
+            purpose: components["schemas"]["Purpose"];
+            caseReference: string;
+        };
+        CrossBorderConfirmation: {
+            note?: string;
+        };
+        CrossBorderRejection: {
+            reason: string;
+        };
+        RepatriationStepInput: {
+            step: components["schemas"]["RepatriationStep"];
+            /** Format: date */
+            date: string;
+            note: string;
         };
         ForeignSummaryList: {
             summaries: components["schemas"]["ForeignSummary"][];
@@ -1380,6 +1591,43 @@ export interface components {
                 received: number;
                 rejected: number;
             };
+        };
+        RefusedEnvelopeList: {
+            refusals: components["schemas"]["RefusedEnvelope"][];
+            next: string | null;
+        };
+        RefusedEnvelope: {
+            /** @example env_5g2k7xq0m3d4p8t1v6b9n2c5h7 */
+            envelopeId: string;
+            type: components["schemas"]["EnvelopeType"];
+            subject: string;
+            recipients: string[];
+            purposes: components["schemas"]["Purpose"][];
+            code: string;
+            message: string;
+            /** Format: date-time */
+            refusedAt: string;
+        };
+        /** @enum {string} */
+        EnvelopeType: "case.summary" | "case.retraction" | "match.notice" | "query.request" | "query.hit" | "detail.request" | "detail.response";
+        OwnDeadLetterList: {
+            deadLetters: components["schemas"]["OwnDeadLetter"][];
+            next: string | null;
+        };
+        OwnDeadLetter: {
+            /** @example env_5g2k7xq0m3d4p8t1v6b9n2c5h7 */
+            envelopeId: string;
+            type: components["schemas"]["EnvelopeType"];
+            subject: string | null;
+            purposes: components["schemas"]["Purpose"][];
+            undeliveredTo: string[];
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            droppedAt: string;
+            notice: string;
+            /** Format: date-time */
+            receivedAt: string;
         };
     };
     responses: never;
@@ -1854,7 +2102,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2406,7 +2654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2498,7 +2746,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3058,7 +3306,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3129,7 +3377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3238,7 +3486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3416,6 +3664,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (HIT_EXPIRED, ENROLMENT_TOKEN_EXPIRED) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getDetailRequest: {
@@ -3536,7 +3802,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3607,7 +3873,149 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    withdrawQuery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Withdrawal"];
+            };
+        };
+        responses: {
+            /** @description Withdrawn, audited and queued for the answering nodes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Query"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    withdrawDetailRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Withdrawal"];
+            };
+        };
+        responses: {
+            /** @description Withdrawn, audited and queued for the owning node */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailRequest"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3803,7 +4211,7 @@ export interface operations {
     listCrossBorderCandidates: {
         parameters: {
             query?: {
-                status?: "proposed" | "closed";
+                status?: "proposed" | "confirmed" | "closed";
             };
             header?: never;
             path: {
@@ -3860,6 +4268,348 @@ export interface operations {
             };
         };
     };
+    getCrossBorderCandidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The candidate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossBorderCandidate"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requestCrossBorderDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrossBorderDetailRequestInput"];
+            };
+        };
+        responses: {
+            /** @description Stored, audited and queued for the owning node */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DetailRequest"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    confirmCrossBorderCandidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrossBorderConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Confirmed here, and told to the other node */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossBorderCandidate"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectCrossBorderCandidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrossBorderRejection"];
+            };
+        };
+        responses: {
+            /** @description Closed here, and told to the other node */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossBorderCandidate"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    recordRepatriationStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                candidateId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepatriationStepInput"];
+            };
+        };
+        responses: {
+            /** @description Recorded here, and sent to the other node */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrossBorderCandidate"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (NOT_FOUND, CASE_NOT_FOUND, UNIT_NOT_FOUND, CANDIDATE_NOT_FOUND, NODE_NOT_FOUND, ENROLMENT_NOT_FOUND, ENVELOPE_NOT_FOUND, CHECKPOINT_NOT_FOUND, QUERY_NOT_FOUND, HIT_NOT_FOUND, DETAIL_REQUEST_NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (ENVELOPE_CONFLICT, TRANSITION_NOT_ALLOWED, CANDIDATE_DECIDED, CROSS_BORDER_DETAILS_REQUIRED, CANDIDATE_NOT_CONFIRMED, QUERY_NO_RECIPIENTS, DETAIL_REQUEST_DECIDED, QUERY_WITHDRAWN, DETAIL_REQUEST_WITHDRAWN, DETAIL_REQUEST_STALE, ENROLMENT_TOKEN_USED, ENROLMENT_NOT_PENDING, APPROVAL_DUPLICATE, NODE_ALREADY_MEMBER, ALREADY_REVOKED, KEY_ALREADY_PUBLISHED, RENEWAL_NEEDS_CSR) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listForeignSummaries: {
         parameters: {
             query?: {
@@ -3907,6 +4657,106 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ExchangeStatus"];
+                };
+            };
+        };
+    };
+    listExchangeRefusals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Refused envelopes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefusedEnvelopeList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listExchangeDeadLetters: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dead letters */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnDeadLetterList"];
+                };
+            };
+            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

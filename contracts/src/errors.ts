@@ -39,15 +39,30 @@ export const ERROR_STATUS = {
   QUERY_NOT_FOUND: 404,
   /** No such hit handle in the answers to the caller's unit's queries. */
   HIT_NOT_FOUND: 404,
+  /** The hit handle's lifetime at the answering node is over: it can no longer be asked about. */
+  HIT_EXPIRED: 410,
   DETAIL_REQUEST_NOT_FOUND: 404,
   ENVELOPE_CONFLICT: 409,
   TRANSITION_NOT_ALLOWED: 409,
   /** The candidate was already confirmed (or rejected, for a rejection). */
   CANDIDATE_DECIDED: 409,
+  /** A cross-border match is confirmed only once the other side's case arrived at the full tier. */
+  CROSS_BORDER_DETAILS_REQUIRED: 409,
+  /** Repatriation is recorded only on a cross-border match both sides confirmed. */
+  CANDIDATE_NOT_CONFIRMED: 409,
   /** A query's targets name no other member of the federation that accepts its purpose. */
   QUERY_NO_RECIPIENTS: 409,
   /** The detail request was already approved or denied. */
   DETAIL_REQUEST_DECIDED: 409,
+  /** The query was withdrawn by its unit: no more detail requests, no second withdrawal. */
+  QUERY_WITHDRAWN: 409,
+  /** The detail request was withdrawn by the requesting unit: it can no longer be decided. */
+  DETAIL_REQUEST_WITHDRAWN: 409,
+  /**
+   * What the detail request is about is gone since it arrived (the hit's handle died, the
+   * cross-border match closed): approving it would disclose a case nobody may ask about any more.
+   */
+  DETAIL_REQUEST_STALE: 409,
   ENROLMENT_TOKEN_USED: 409,
   ENROLMENT_NOT_PENDING: 409,
   /** Dual control: the same administrator may not give both approvals. */

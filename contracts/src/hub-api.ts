@@ -4,7 +4,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deliveryRoutes } from './delivery-api.ts';
 import { Envelope, Receipt } from './envelope.ts';
-import { errorResponses } from './errors.ts';
+import { ERROR_CODES, errorResponses } from './errors.ts';
 import { ExpiringCertificate, HUB_ACCESS_KEY, hubAdminRoutes } from './hub-admin-api.ts';
 import { hubTrustRoutes } from './hub-trust-api.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
@@ -54,6 +54,79 @@ export const submitEnvelopeRoute = createRoute({
   },
 });
 
+/** Most envelopes in one batch submission (each also counts toward the 1 MB request body limit). */
+export const MAX_ENVELOPE_BATCH = 100;
+
+export const EnvelopeBatch = z
+  .object({
+    envelopes: z
+      .array(
+        // Each item is checked against Envelope on its own, so that one malformed envelope is
+        // answered VALIDATION_FAILED in its own result instead of refusing the whole batch.
+        z.unknown().openapi({ description: 'An Envelope (checked on its own)' }),
+      )
+      .min(1)
+      .max(MAX_ENVELOPE_BATCH),
+    /**
+     * W3C trace context per envelope (same order, null for none), so each envelope's trace goes on
+     * from the work that made it rather than from the batch request. Without it: the request's.
+     */
+    traceparents: z
+      .array(
+        z
+          .string()
+          .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+          .nullable(),
+      )
+      .max(MAX_ENVELOPE_BATCH)
+      .optional(),
+  })
+  .refine((batch) => !batch.traceparents || batch.traceparents.length === batch.envelopes.length, {
+    message: 'traceparents, when given, has one entry per envelope',
+    path: ['traceparents'],
+  })
+  .openapi('EnvelopeBatch');
+
+export const EnvelopeBatchResult = z
+  .object({
+    /** The envelope's id, when the item had one. */
+    envelopeId: z.string().optional(),
+    /** What POST /v1/envelopes would have answered for this envelope alone. */
+    status: z.number().int(),
+    /** For 201 (stored) and 200 (a retry of an envelope already accepted). */
+    receipt: Receipt.optional(),
+    /** For a refusal: the code and message POST /v1/envelopes would have answered. */
+    error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }).optional(),
+  })
+  .openapi('EnvelopeBatchResult');
+export type EnvelopeBatchResult = z.infer<typeof EnvelopeBatchResult>;
+
+export const EnvelopeBatchResults = z
+  .object({ results: z.array(EnvelopeBatchResult), requestId: z.string() })
+  .openapi('EnvelopeBatchResults');
+
+export const submitEnvelopeBatchRoute = createRoute({
+  method: 'post',
+  path: '/v1/envelopes/batch',
+  operationId: 'submitEnvelopeBatch',
+  [HUB_ACCESS_KEY]: 'member',
+  summary: 'Submit several envelopes in one request, each answered on its own',
+  description:
+    'Each envelope is checked, stored and logged exactly as by POST /v1/envelopes, and gets its own ' +
+    'result in the same order: status 201 or 200 with its receipt, or the status and error code a ' +
+    'single submission would have answered (nothing is stored for a refused envelope). Envelopes that ' +
+    'are accepted are stored in the order given, so per-case order within a batch is kept.',
+  security,
+  request: { body: { required: true, content: { 'application/json': { schema: EnvelopeBatch } } } },
+  responses: {
+    200: jsonResponse(EnvelopeBatchResults, 'One result per envelope, in the order submitted'),
+    ...errorResponses(400, 401, 403, 413),
+  },
+});
+
+/** Most deliveries in one inbox page, and envelope ids in one acknowledgement. */
+export const MAX_INBOX_PAGE = 500;
+
 export const InboxQuery = z.object({
   waitSeconds: z.coerce
     .number()
@@ -62,7 +135,7 @@ export const InboxQuery = z.object({
     .max(30)
     .default(0)
     .openapi({ description: 'Long-poll: seconds to wait for an envelope' }),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: z.coerce.number().int().min(1).max(MAX_INBOX_PAGE).default(50),
 });
 
 export const Delivery = z
@@ -91,7 +164,7 @@ export const inboxRoute = createRoute({
 });
 
 export const AckRequest = z
-  .object({ envelopeIds: z.array(EnvelopeId).min(1).max(100) })
+  .object({ envelopeIds: z.array(EnvelopeId).min(1).max(MAX_INBOX_PAGE) })
   .openapi('AckRequest');
 export const AckResult = z.object({ acknowledged: z.number().int() }).openapi('AckResult');
 
@@ -135,6 +208,7 @@ export const membersRoute = createRoute({
 export const hubRoutes = [
   hubHealthRoute,
   submitEnvelopeRoute,
+  submitEnvelopeBatchRoute,
   inboxRoute,
   ackInboxRoute,
   membersRoute,

@@ -6,8 +6,10 @@ import { accessRoutes, PERMISSION_KEY } from './access-api.ts';
 import { CaseSummary } from './case-summary.ts';
 import { caseRoutes } from './cases-api.ts';
 import { FieldsTier, Purpose } from './consent.ts';
+import { crossBorderRoutes } from './cross-border-api.ts';
 import { directoryRoutes } from './directory-api.ts';
 import { errorResponses } from './errors.ts';
+import { exchangeRefusalRoutes } from './exchange-api.ts';
 import { Health } from './hub-api.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
 import { intakeRoutes } from './intake-api.ts';
@@ -82,6 +84,8 @@ export const nodeRoutes = [
   ...matchingRoutes,
   ...queryRoutes,
   ...sharingRoutes,
+  ...crossBorderRoutes,
   foreignSummariesRoute,
   exchangeStatusRoute,
+  ...exchangeRefusalRoutes,
 ] as const;

@@ -7,6 +7,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PERMISSION_KEY } from './access-api.ts';
 import { LegalBasis, Purpose } from './consent.ts';
+import { CrossBorderId } from './cross-border.ts';
 import { EnvelopeRecipient } from './envelope.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId, EnvelopeId, NodeId } from './ids.ts';
@@ -32,7 +33,14 @@ export const QueryAnswer = z
   .object({
     nodeId: NodeId,
     outcome: z.enum(['awaiting', 'hit', 'no_hit']),
-    hits: z.array(z.object({ handle: HitHandle, band: HitBand })),
+    hits: z.array(
+      z.object({
+        handle: HitHandle,
+        band: HitBand,
+        /** When the answering node stops honouring the handle (null: it did not say). */
+        expiresAt: z.iso.datetime({ offset: true }).nullable(),
+      }),
+    ),
     answeredAt: z.iso.datetime({ offset: true }).nullable(),
   })
   .openapi('QueryAnswer');
@@ -46,6 +54,10 @@ export const Query = QueryFields.extend({
   createdAt: z.iso.datetime({ offset: true }),
   /** One entry per node the query was sent to, in node order. */
   answers: z.array(QueryAnswer),
+  /** Set once the unit withdrew the query: the answering nodes were told to forget it. */
+  withdrawnAt: z.iso.datetime({ offset: true }).nullable(),
+  withdrawnBy: z.string().nullable(),
+  withdrawReason: z.string().nullable(),
 }).openapi('Query');
 export type Query = z.infer<typeof Query>;
 
@@ -85,7 +97,38 @@ export const getQueryRoute = createRoute({
   responses: { 200: jsonResponse(Query, 'The query'), ...errorResponses(400, 401, 403, 404) },
 });
 
-export const DETAIL_REQUEST_STATUSES = ['pending', 'escalated', 'approved', 'denied'] as const;
+const Withdrawal = z.object({ reason: trimmedText(1000) }).openapi('Withdrawal');
+
+export const withdrawQueryRoute = createRoute({
+  method: 'post',
+  path: '/v1/queries/{queryId}/withdraw',
+  operationId: 'withdrawQuery',
+  [PERMISSION_KEY]: 'query.ask',
+  summary:
+    'Withdraw a query of your unit: the answering nodes forget it and its hits, and cancel its pending detail requests',
+  request: {
+    params: z.object({ queryId: QueryId }),
+    body: { required: true, content: { 'application/json': { schema: Withdrawal } } },
+  },
+  responses: {
+    200: jsonResponse(Query, 'Withdrawn, audited and queued for the answering nodes'),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
+});
+
+/**
+ * `withdrawn`: by the requesting unit (alone, or with its query) before a decision; `refused`: by
+ * the owning node without a decision (the hit had expired or was unknown there; the reason starts
+ * with the code, e.g. `ERR_HIT_EXPIRED: …`).
+ */
+export const DETAIL_REQUEST_STATUSES = [
+  'pending',
+  'escalated',
+  'approved',
+  'denied',
+  'withdrawn',
+  'refused',
+] as const;
 export const DetailRequestStatus = z.enum(DETAIL_REQUEST_STATUSES).openapi('DetailRequestStatus');
 export type DetailRequestStatus = z.infer<typeof DetailRequestStatus>;
 
@@ -108,9 +151,15 @@ export const DetailRequest = z
     direction: z.enum(['outgoing', 'incoming']),
     /** The node asked (outgoing) or asking (incoming). */
     peerNode: NodeId,
-    queryId: QueryId,
-    handle: HitHandle,
-    /** The case the handle stands for: only on incoming requests, at the owning node. */
+    /** A request about a query hit: the query and the hit's handle (null for a cross-border match). */
+    queryId: QueryId.nullable(),
+    handle: HitHandle.nullable(),
+    /** A request about a cross-border match: this node's candidate for it. */
+    candidateId: CrossBorderId.nullable(),
+    /**
+     * Incoming: the case asked for, at the owning node. Outgoing about a cross-border match: this
+     * node's case of the match. Null on outgoing requests about a hit.
+     */
     caseId: CaseId.nullable(),
     purpose: Purpose,
     legalBasis: LegalBasis,
@@ -142,7 +191,7 @@ export const createDetailRequestRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: DetailRequestInput } } } },
   responses: {
     201: jsonResponse(DetailRequest, 'Stored, audited and queued for the owning node'),
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 403, 404, 409, 410),
   },
 });
 
@@ -229,6 +278,22 @@ export const denyDetailRequestRoute = createRoute({
   },
 });
 
+export const withdrawDetailRequestRoute = createRoute({
+  method: 'post',
+  path: '/v1/detail-requests/{requestId}/withdraw',
+  operationId: 'withdrawDetailRequest',
+  [PERMISSION_KEY]: 'query.ask',
+  summary: 'Withdraw a pending outgoing request of your unit: the owning node may no longer decide it',
+  request: {
+    params: DetailRequestParams,
+    body: { required: true, content: { 'application/json': { schema: Withdrawal } } },
+  },
+  responses: {
+    200: jsonResponse(DetailRequest, 'Withdrawn, audited and queued for the owning node'),
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
+});
+
 export const queryRoutes = [
   createQueryRoute,
   listQueriesRoute,
@@ -238,4 +303,6 @@ export const queryRoutes = [
   getDetailRequestRoute,
   approveDetailRequestRoute,
   denyDetailRequestRoute,
+  withdrawQueryRoute,
+  withdrawDetailRequestRoute,
 ] as const;

@@ -103,6 +103,7 @@ describe('detail requests', () => {
 
   it('a request body names who asked and for what', () => {
     const body = {
+      about: 'query_hit',
       requestId: 'dreq_0123456789abcdefghijklmnop',
       queryId: 'query_0123456789abcdefghijklmnop',
       handle,
@@ -115,6 +116,14 @@ describe('detail requests', () => {
     };
     expect(DetailRequestBody.parse(body)).toEqual(body);
     expect(DetailRequestBody.safeParse({ ...body, requestedBy: undefined }).success).toBe(false);
+    // About a cross-border match: the pair, not a hit.
+    const { queryId: _query, handle: _handle, ...common } = body;
+    const pair = {
+      caseId: 'case_0123456789abcdefghijklmnop',
+      reference: 'xmatch_0123456789abcdefghijklmnop',
+    };
+    expect(DetailRequestBody.parse({ ...common, about: 'cross_border', ...pair })).toMatchObject(pair);
+    expect(DetailRequestBody.safeParse({ ...common, about: 'cross_border', handle }).success).toBe(false);
   });
 
   it('a denial carries its reason, an approval the full-tier case with its contact', () => {

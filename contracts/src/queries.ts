@@ -6,6 +6,8 @@ import { z } from '@hono/zod-openapi';
 import { CaseKind, CaseSummary, Place } from './case-summary.ts';
 import { ChildRecord } from './cases-api.ts';
 import { LegalBasis, Purpose } from './consent.ts';
+import { CrossBorderId } from './cross-border.ts';
+import { CaseId } from './ids.ts';
 import { trimmedText } from './openapi-parts.ts';
 
 export const QueryId = z
@@ -80,7 +82,30 @@ export const QueryRequestBody = QueryFields.extend({
 }).openapi('QueryRequestBody');
 export type QueryRequestBody = z.infer<typeof QueryRequestBody>;
 
-export const QueryHitItem = z.object({ handle: HitHandle, band: HitBand }).openapi('QueryHitItem');
+/** The body of a `query.request` envelope that withdraws the query (the envelope's version 2). */
+export const QueryWithdrawalBody = z
+  .object({
+    action: z.literal('withdraw'),
+    queryId: QueryId,
+    withdrawnBy: Requester,
+    withdrawnAt: z.iso.datetime({ offset: true }),
+    reason: trimmedText(1000),
+  })
+  .openapi('QueryWithdrawalBody');
+export type QueryWithdrawalBody = z.infer<typeof QueryWithdrawalBody>;
+
+/** What a `query.request` envelope carries: a query (version 1) or its withdrawal (version 2). */
+export const QueryRequestEnvelopeBody = z.union([QueryWithdrawalBody, QueryRequestBody]);
+export type QueryRequestEnvelopeBody = z.infer<typeof QueryRequestEnvelopeBody>;
+
+export const QueryHitItem = z
+  .object({
+    handle: HitHandle,
+    band: HitBand,
+    /** After this the answering node refuses a detail request for the handle and forgets it. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .openapi('QueryHitItem');
 export type QueryHitItem = z.infer<typeof QueryHitItem>;
 
 /** The body of a `query.hit` envelope: hit with handles and bands, or no hit. Never personal data. */
@@ -92,21 +117,53 @@ export const QueryHitBody = z
   .openapi('QueryHitBody');
 export type QueryHitBody = z.infer<typeof QueryHitBody>;
 
-/** The body of a `detail.request` envelope, to the node that gave the hit. */
+const DetailRequestFields = {
+  requestId: DetailRequestId,
+  reason: trimmedText(1000),
+  legalBasis: LegalBasis,
+  purpose: Purpose,
+  caseReference: trimmedText(100),
+  requestedBy: Requester,
+  requestedAt: z.iso.datetime({ offset: true }),
+};
+
+/**
+ * The body of a `detail.request` envelope, to the node that owns the case asked about: a hit of
+ * one of the requester's queries (`query_hit`: the query and its handle), or the other side of a
+ * cross-border match (`cross_border`: the match's pair, the origin's case id and the noticing
+ * node's reference, which each side knows; the owning node finds its own case from it).
+ */
 export const DetailRequestBody = z
-  .object({
-    requestId: DetailRequestId,
-    queryId: QueryId,
-    handle: HitHandle,
-    reason: trimmedText(1000),
-    legalBasis: LegalBasis,
-    purpose: Purpose,
-    caseReference: trimmedText(100),
-    requestedBy: Requester,
-    requestedAt: z.iso.datetime({ offset: true }),
-  })
+  .discriminatedUnion('about', [
+    z.object({ about: z.literal('query_hit'), queryId: QueryId, handle: HitHandle, ...DetailRequestFields }),
+    z.object({
+      about: z.literal('cross_border'),
+      caseId: CaseId,
+      reference: CrossBorderId,
+      ...DetailRequestFields,
+    }),
+  ])
   .openapi('DetailRequestBody');
 export type DetailRequestBody = z.infer<typeof DetailRequestBody>;
+
+/**
+ * The body of a `detail.request` envelope that withdraws a pending request (the envelope's
+ * version 2): the owning node marks it withdrawn, and it can no longer be decided or escalate.
+ */
+export const DetailWithdrawalBody = z
+  .object({
+    action: z.literal('withdraw'),
+    requestId: DetailRequestId,
+    withdrawnBy: Requester,
+    withdrawnAt: z.iso.datetime({ offset: true }),
+    reason: trimmedText(1000),
+  })
+  .openapi('DetailWithdrawalBody');
+export type DetailWithdrawalBody = z.infer<typeof DetailWithdrawalBody>;
+
+/** What a `detail.request` envelope carries: a request (version 1) or its withdrawal (version 2). */
+export const DetailRequestEnvelopeBody = z.union([DetailWithdrawalBody, DetailRequestBody]);
+export type DetailRequestEnvelopeBody = z.infer<typeof DetailRequestEnvelopeBody>;
 
 /** Who to speak to at the owning node about the case. */
 export const CaseContact = z
@@ -142,6 +199,15 @@ export const DetailResponseBody = z
     z.object({
       requestId: DetailRequestId,
       decision: z.literal('denied'),
+      reason: trimmedText(1000),
+      decidedAt: z.iso.datetime({ offset: true }),
+    }),
+    // Refused by the owning node without an officer's decision: the handle had expired or was
+    // unknown there (the request envelope itself was rejected with the same code).
+    z.object({
+      requestId: DetailRequestId,
+      decision: z.literal('refused'),
+      code: z.string().regex(/^ERR_[A-Z_]{2,60}$/),
       reason: trimmedText(1000),
       decidedAt: z.iso.datetime({ offset: true }),
     }),

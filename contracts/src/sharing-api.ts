@@ -2,17 +2,14 @@
 // case, the widest consent scope an officer may grant (purposes, recipients, fields tier, legal
 // basis, lifetime); administrators edit it, officers read it. An officer grants or narrows a
 // case's consent within it, with a reason, or withdraws it; a consent wider than the policy is
-// refused with CONSENT_EXCEEDS_POLICY, naming what exceeds. Also the cross-border candidates: a
-// report of this node and a case of another node that may be the same child.
+// refused with CONSENT_EXCEEDS_POLICY, naming what exceeds. (The cross-border candidates are in
+// cross-border-api.ts.)
 import { createRoute, z } from '@hono/zod-openapi';
 import { PERMISSION_KEY } from './access-api.ts';
-import { CaseKind } from './case-summary.ts';
 import { ConsentInput, Report } from './cases-api.ts';
 import { FieldsTier, LegalBasis, Purpose } from './consent.ts';
-import { CrossBorderId } from './cross-border.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId, EnvelopeId, NodeId, RecipientPattern } from './ids.ts';
-import { ExplanationStep } from './matching-api.ts';
 import { jsonResponse, trimmedText } from './openapi-parts.ts';
 
 /**
@@ -108,53 +105,4 @@ export const putConsentRoute = createRoute({
   },
 });
 
-export const CrossBorderCandidate = z
-  .object({
-    candidateId: CrossBorderId,
-    /**
-     * `found_here`: this node matched a summary it received against its report; `notified`: the
-     * other node did, against this node's report, and sent a match notice.
-     */
-    role: z.enum(['found_here', 'notified']),
-    localCaseId: CaseId,
-    localKind: CaseKind,
-    /** The other node and its reference: its case id (found_here) or its candidate id (notified). */
-    foreign: z.object({ origin: NodeId, reference: z.string(), version: z.number().int() }),
-    probability: z.number().min(0).max(1),
-    band: z.enum(['alert', 'review']),
-    status: z.enum(['proposed', 'closed']),
-    closedReason: z.string().nullable(),
-    explanation: z.array(ExplanationStep),
-    createdAt: z.iso.datetime({ offset: true }),
-    updatedAt: z.iso.datetime({ offset: true }),
-  })
-  .openapi('CrossBorderCandidate');
-export type CrossBorderCandidate = z.infer<typeof CrossBorderCandidate>;
-
-export const listCrossBorderCandidatesRoute = createRoute({
-  method: 'get',
-  path: '/v1/reports/{caseId}/cross-border-candidates',
-  operationId: 'listCrossBorderCandidates',
-  [PERMISSION_KEY]: 'match.read',
-  summary: "Candidates for a report among other nodes' cases, with each score's explanation",
-  request: {
-    params: z.object({ caseId: CaseId }),
-    query: z.object({ status: z.enum(['proposed', 'closed']).optional() }),
-  },
-  responses: {
-    200: jsonResponse(
-      z
-        .object({ caseId: CaseId, candidates: z.array(CrossBorderCandidate) })
-        .openapi('CrossBorderCandidateList'),
-      'Candidates, best first',
-    ),
-    ...errorResponses(400, 401, 403, 404),
-  },
-});
-
-export const sharingRoutes = [
-  getSharingPolicyRoute,
-  putSharingRuleRoute,
-  putConsentRoute,
-  listCrossBorderCandidatesRoute,
-] as const;
+export const sharingRoutes = [getSharingPolicyRoute, putSharingRuleRoute, putConsentRoute] as const;

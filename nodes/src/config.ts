@@ -37,6 +37,10 @@ const NodeEnv = z.object({
   KHOJ_MATCH_ALERT: z.coerce.number().min(0).max(1).optional(),
   /** Hours an authorised officer has to decide an incoming detail request before it escalates. */
   KHOJ_DETAIL_DEADLINE_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+  /** Days a hit handle given to an asking node can be named in a detail request before it is forgotten. */
+  KHOJ_HIT_HANDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Seconds between fetches of the hub's dead-letter notices for this node's envelopes. */
+  KHOJ_DEAD_LETTER_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
 });
 
 export type NodeConfig = {
@@ -58,6 +62,10 @@ export type NodeConfig = {
   matchAlertThreshold?: number | undefined;
   /** hours; default 72 */
   detailDeadlineHours?: number;
+  /** days; default 30 */
+  hitHandleDays?: number;
+  /** seconds; default 60 */
+  deadLetterPollSeconds?: number;
 };
 
 export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -75,5 +83,7 @@ export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     matchReviewThreshold: parsed.KHOJ_MATCH_REVIEW,
     matchAlertThreshold: parsed.KHOJ_MATCH_ALERT,
     detailDeadlineHours: parsed.KHOJ_DETAIL_DEADLINE_HOURS,
+    hitHandleDays: parsed.KHOJ_HIT_HANDLE_DAYS,
+    deadLetterPollSeconds: parsed.KHOJ_DEAD_LETTER_POLL_SECONDS,
   };
 }

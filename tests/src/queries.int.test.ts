@@ -1,33 +1,17 @@
 // Hit / no-hit queries and detail requests end to end, through a real hub over real mutual TLS:
-// the hub and three nodes in this process (each with its own PostgreSQL database, its background
-// work running as in production: relay, inbox long-poll, configuration refresh, matcher,
-// escalation). An anti-trafficking officer at IN-MH asks about a rescued girl; the hub fans the
-// query out; IN-WB, which holds her missing report, answers hit, NP answers no hit; a detail
-// request is approved at IN-WB and the full-tier case is decrypted at IN-MH; another is denied;
-// a third is left past its deadline and escalates to IN-WB's administrators.
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// the hub and three nodes as separate processes (support/federation.ts), each with its own
+// PostgreSQL database and its background work running as in production (relay through BullMQ on
+// Redis, inbox long-poll, configuration refresh, matcher, escalation). An anti-trafficking
+// officer at IN-MH asks about a rescued girl; the hub fans the query out; IN-WB, which holds her
+// missing report, answers hit, NP answers no hit; a detail request is approved at IN-WB and the
+// full-tier case is decrypted at IN-MH; another is denied; a third is left past its deadline and
+// escalates to IN-WB's administrators.
 import type { DetailRequest, Query, ReportInput } from '@khoj/contracts';
-import { createHubServices, type HubServices, type RunningHub, startHubServer } from '@khoj/hub';
-import {
-  createNodeApp,
-  createNodeServices,
-  createToken,
-  createUser,
-  insertUnit,
-  type NodeServices,
-  type Role,
-  startNodeWorkers,
-} from '@khoj/node';
-import { createNode, federationLayout, initFederation } from '@khoj/tools';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopes, transparencyLeaves } from '../../hub/src/db/schema/index.ts';
-import { permissionsOf } from '../../nodes/src/access/permissions.ts';
 import { auditLog, cases, detailRequests } from '../../nodes/src/db/schema/index.ts';
-import { createDatabase, dropDatabase } from '../infra/services.ts';
+import { createFederation, eventually } from './support/federation.ts';
 
 const NODES = ['IN-MH', 'IN-WB', 'NP'] as const;
 type NodeId = (typeof NODES)[number];
@@ -53,135 +37,29 @@ const query = {
   caseReference: 'AHTU/MUM/114/26',
 };
 
-type RunningNode = {
-  services: NodeServices;
-  app: ReturnType<typeof createNodeApp>;
-  workers: Awaited<ReturnType<typeof startNodeWorkers>>;
-  /** Moves this node's clock (deadlines); 0 follows real time. */
-  offsetMs: number;
-};
-
-/** Polls `check` until it returns a value, or fails after `ms`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 describe('hit / no-hit queries and detail requests through a real hub', () => {
-  let home: string;
-  let hub: HubServices;
-  let server: RunningHub;
-  const nodes = {} as Record<NodeId, RunningNode>;
-  const databases: string[] = [];
-  const tokens: Record<string, string> = {};
+  const federation = createFederation({ name: 'queries', nodes: NODES });
   let caseId: string;
 
-  const database = async (name: string) => {
-    const dbName = `${name}_${randomUUID().slice(0, 8)}`;
-    databases.push(dbName);
-    return createDatabase(inject('postgresUrl'), dbName);
+  /** The node API as officer `who` (whose node is `nodeId`). */
+  const call = <T>(nodeId: NodeId, who: string, method: string, path: string, body?: unknown) => {
+    expect(federation.officers[who]?.nodeId).toBe(nodeId);
+    return federation.call<T>(who, method, path, body);
   };
-
-  const call = async <T>(nodeId: NodeId, who: string, method: string, path: string, body?: unknown) => {
-    const response = await nodes[nodeId].app.request(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens[who]}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  };
-
-  const officer = async (
-    nodeId: NodeId,
-    name: string,
-    role: Role,
-    unit: { type: string; state?: string },
-  ) => {
-    const { db } = nodes[nodeId].services;
-    const row = await insertUnit(db, {
-      name: `${name} unit`,
-      type: unit.type as never,
-      country: nodeId.slice(0, 2),
-      ...(unit.state ? { state: unit.state } : {}),
-      phones: ['+91 3473 210000'],
-      emails: [],
-      active: true,
-    });
-    // Tokens outlive the 73 hours the escalation test moves IN-WB's clock on.
-    await createUser(
-      db,
-      { username: name, displayName: name, role, unitId: row.id, password: 'correct horse battery staple' },
-      'test',
-    );
-    tokens[name] = (
-      await createToken(
-        db,
-        {
-          username: name,
-          name: 'test',
-          scopes: permissionsOf(role),
-          expiresAt: new Date(Date.now() + 30 * 86_400_000),
-        },
-        'test',
-      )
-    ).token;
-  };
+  const db = (nodeId: NodeId) => federation.node(nodeId).store.db;
 
   beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'khoj-queries-'));
-    await initFederation(home);
-    const layout = federationLayout(home);
-    // Registered before the hub starts, so that its first configuration names every node.
-    for (const nodeId of NODES) await createNode(home, nodeId, { hubUrl: 'https://localhost:9' });
-    hub = await createHubServices(
-      {
-        home: layout.hub.home,
-        host: '127.0.0.1',
-        port: 0,
-        databaseUrl: await database('hub'),
-        maxWaitSeconds: 1,
-      },
-      { log: () => undefined },
-    );
-    server = await startHubServer(hub);
-    for (const nodeId of NODES) {
-      const node = { offsetMs: 0 } as RunningNode;
-      node.services = await createNodeServices(
-        {
-          home: layout.node(nodeId).home,
-          host: '127.0.0.1',
-          port: 0,
-          hubUrl: server.url,
-          databaseUrl: await database(`node_${nodeId.replace('-', '').toLowerCase()}`),
-          redisUrl: undefined,
-          inboxWaitSeconds: 1,
-          federationConfigRefreshSeconds: 1,
-        },
-        { log: () => undefined, clock: () => new Date(Date.now() + node.offsetMs) },
-      );
-      node.app = createNodeApp(node.services);
-      node.workers = await startNodeWorkers(node.services);
-      nodes[nodeId] = node;
-    }
-    // Every node knows the other two (from the signed federation configuration).
-    for (const nodeId of NODES) {
-      await eventually(`${nodeId}'s directory`, async () => {
-        const members = await nodes[nodeId].services.directory.members();
-        return members.length >= NODES.length - 1 ? true : undefined;
-      });
-    }
-    await officer('IN-MH', 'ahtu.mumbai', 'ahtu_officer', { type: 'ahtu', state: 'MH' });
-    await officer('IN-WB', 'si.ranaghat', 'police_officer', { type: 'police_station', state: 'WB' });
-    await officer('IN-WB', 'scpu.wb', 'scpu_officer', { type: 'scpu', state: 'WB' });
-    await officer('IN-WB', 'admin.wb', 'node_admin', { type: 'district_administration', state: 'WB' });
+    await federation.start();
+    await federation.officer('IN-MH', 'ahtu.mumbai', 'ahtu_officer', { type: 'ahtu', state: 'MH' });
+    await federation.officer('IN-WB', 'si.ranaghat', 'police_officer', {
+      type: 'police_station',
+      state: 'WB',
+    });
+    await federation.officer('IN-WB', 'scpu.wb', 'scpu_officer', { type: 'scpu', state: 'WB' });
+    await federation.officer('IN-WB', 'admin.wb', 'node_admin', {
+      type: 'district_administration',
+      state: 'WB',
+    });
 
     const created = await call<{ report: { caseId: string } }>(
       'IN-WB',
@@ -196,21 +74,12 @@ describe('hit / no-hit queries and detail requests through a real hub', () => {
     caseId = created.body.report.caseId;
     // The matcher indexes the new report in the background before a query can find it.
     await eventually('the report to be indexed for matching', async () => {
-      const [row] = await nodes['IN-WB'].services.db.select().from(cases).where(eq(cases.id, caseId));
+      const [row] = await db('IN-WB').select().from(cases).where(eq(cases.id, caseId));
       return row?.matchedVersion === row?.version ? true : undefined;
     });
   }, 300_000);
 
-  afterAll(async () => {
-    for (const node of Object.values(nodes)) {
-      await node.workers?.stop();
-      await node.services?.close();
-    }
-    await server?.close();
-    await hub?.close();
-    for (const name of databases) await dropDatabase(inject('postgresUrl'), name);
-    if (home) await rm(home, { recursive: true, force: true });
-  });
+  afterAll(() => federation.stop(), 60_000);
 
   let handle: string;
 
@@ -236,7 +105,7 @@ describe('hit / no-hit queries and detail requests through a real hub', () => {
   /** IN-WB's incoming request for IN-MH's `requestId`, once it has arrived. */
   const incoming = (requestId: string) =>
     eventually('the incoming request', async () => {
-      const [row] = await nodes['IN-WB'].services.db
+      const [row] = await db('IN-WB')
         .select()
         .from(detailRequests)
         .where(eq(detailRequests.remoteId, requestId));
@@ -256,7 +125,7 @@ describe('hit / no-hit queries and detail requests through a real hub', () => {
         purpose: 'anti_trafficking',
       },
     );
-    expect(status).toBe(201);
+    expect(status, JSON.stringify(body)).toBe(201);
     return body;
   };
 
@@ -273,7 +142,7 @@ describe('hit / no-hit queries and detail requests through a real hub', () => {
 
     // The hub logged the query (with the members it reached) and both answers in its
     // transparency log, and holds no plaintext of them.
-    const leaves = await hub.db.select().from(transparencyLeaves);
+    const leaves = await federation.hub.store.db.select().from(transparencyLeaves);
     const logged = leaves.map((leaf) => [leaf.type, leaf.origin, leaf.recipients]);
     expect(logged).toEqual(
       expect.arrayContaining([
@@ -282,7 +151,7 @@ describe('hit / no-hit queries and detail requests through a real hub', () => {
         ['query.hit', 'NP', ['IN-MH']],
       ]),
     );
-    const stored = JSON.stringify(await hub.db.select().from(envelopes));
+    const stored = JSON.stringify(await federation.hub.store.db.select().from(envelopes));
     for (const plaintext of ['Rupa', 'Mondal', 'AHTU/MUM', handle]) expect(stored).not.toContain(plaintext);
   });
 
@@ -311,7 +180,7 @@ describe('hit / no-hit queries and detail requests through a real hub', () => {
     expect(answer.details?.contact.phones).toEqual(['+91 3473 210000']);
     // Audited at both ends.
     const actions = async (nodeId: NodeId) =>
-      (await nodes[nodeId].services.db.select().from(auditLog)).map((entry) => entry.action);
+      (await db(nodeId).select().from(auditLog)).map((entry) => entry.action);
     expect(await actions('IN-WB')).toEqual(
       expect.arrayContaining([
         'query.received',
@@ -344,9 +213,13 @@ describe('hit / no-hit queries and detail requests through a real hub', () => {
   it("a request left past its deadline escalates to IN-WB's administrators", async () => {
     const request = await requestDetails('third look');
     const atWb = await incoming(request.requestId);
-    // 73 hours on at IN-WB (deadline 72 h); the node's background check escalates it.
-    nodes['IN-WB'].offsetMs = 73 * 3_600_000;
-    nodes['IN-WB'].workers.detailEscalation.wake();
+    // Its 72-hour deadline moved into the past (a separate process's clock cannot be moved);
+    // IN-WB's background check, which runs when the node starts and then every minute, escalates it.
+    await db('IN-WB')
+      .update(detailRequests)
+      .set({ deadline: new Date(Date.now() - 60_000) })
+      .where(eq(detailRequests.id, atWb.id));
+    await federation.restartNode('IN-WB');
     const escalated = await eventually('the escalation', async () => {
       const { body } = await call<{ requests: DetailRequest[] }>(
         'IN-WB',

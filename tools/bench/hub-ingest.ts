@@ -3,6 +3,7 @@
 // load), with the raw Ed25519 verify rate of the same machine as the bound.
 //
 //   npm run bench:hub-ingest -- [--envelopes 20000] [--concurrency 48] [--connections 48]
+//                               [--batch 50] [--batch-concurrency 2] [--modes single,batch]
 //                               [--database-url postgres://…] [--pglite]
 //
 // Starts a hub as its own process (PostgreSQL: --database-url, else KHOJ_TEST_POSTGRES_URL, in a
@@ -10,7 +11,9 @@
 // members, NP and BD, registered from files. Builds every envelope beforehand as a node seals
 // one (the summary signed with NP's Ed25519 key as a compact JWS, encrypted to BD's X25519 key as
 // a JWE, the envelope signed with a detached JWS), so the timed part is the hub's ingest: NP
-// submits them over keep-alive mutual-TLS connections with the given number in flight, while BD
+// submits them over keep-alive mutual-TLS connections — first one envelope per request with the
+// given number in flight, then (fresh envelopes) in batches as the node relay sends its outbox
+// (POST /v1/envelopes/batch, each envelope answered with its own receipt) — while BD
 // long-polls its inbox and acknowledges; each envelope's latency is from its submission to BD
 // receiving it. Afterwards the transparency log is verified from the database. On PostgreSQL the
 // run also reports what the database did per envelope — transactions committed and the CPU of
@@ -21,7 +24,13 @@ import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'no
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, uptime } from 'node:os';
 import { parseArgs } from 'node:util';
-import { envelopeIdFor, envelopeSigningInput, type UnsignedEnvelope } from '@khoj/contracts';
+import {
+  envelopeIdFor,
+  envelopeSigningInput,
+  MAX_ENVELOPE_BATCH,
+  MAX_INBOX_PAGE,
+  type UnsignedEnvelope,
+} from '@khoj/contracts';
 import { verifyHubHomeLog } from '@khoj/hub';
 import { encryptForRecipients, signDetached, signJws } from '@khoj/pki';
 import postgres from 'postgres';
@@ -38,6 +47,11 @@ const { values } = parseArgs({
     // Node's HTTP server answers pipelined requests on a connection one after another, so the
     // hub sees as many requests at once as there are connections: one per request in flight.
     connections: { type: 'string', default: '48' },
+    // How a node's relay sends its outbox: up to --batch envelopes a request, --batch-concurrency
+    // requests at once. `--modes single,batch` (the default) measures one per request, then batches.
+    batch: { type: 'string', default: '50' },
+    'batch-concurrency': { type: 'string', default: '2' },
+    modes: { type: 'string', default: 'single,batch' },
     'database-url': { type: 'string' },
     pglite: { type: 'boolean', default: false },
   },
@@ -46,7 +60,21 @@ const total = Number(values.envelopes);
 const warmup = Number(values.warmup);
 const concurrency = Number(values.concurrency);
 const connections = Number(values.connections);
-for (const [name, value] of Object.entries({ total, warmup, concurrency, connections })) {
+const batchSize = Number(values.batch);
+const batchConcurrency = Number(values['batch-concurrency']);
+const modes = values.modes.split(',');
+if (modes.length === 0 || modes.some((mode) => mode !== 'single' && mode !== 'batch')) {
+  throw new Error('--modes is a comma-separated list of single and batch');
+}
+if (batchSize > MAX_ENVELOPE_BATCH) throw new Error(`--batch is at most ${MAX_ENVELOPE_BATCH}`);
+for (const [name, value] of Object.entries({
+  total,
+  warmup,
+  concurrency,
+  connections,
+  batch: batchSize,
+  'batch-concurrency': batchConcurrency,
+})) {
   if (!Number.isInteger(value) || value < (name === 'warmup' ? 0 : 1)) {
     throw new Error(`--${name} must be a whole number`);
   }
@@ -74,10 +102,10 @@ try {
     env: { DATABASE_URL: databaseUrl, KHOJ_HUB_PUBLIC_PORT: '0', OTEL_TRACES_EXPORTER: 'none' },
   });
   console.log(`hub: ${hub.url} on ${databaseUrl ? 'PostgreSQL' : 'PGlite (embedded)'}`);
-  console.log(`sealing ${warmup + total} envelopes NP → BD …`);
+  console.log(`sealing ${modes.length * (warmup + total)} envelopes NP → BD …`);
   const sealStart = performance.now();
   const bodies: Array<{ id: string; body: string }> = [];
-  for (let i = 0; i < warmup + total; i++) bodies.push(await sealEnvelope(np, bd, i));
+  for (let i = 0; i < modes.length * (warmup + total); i++) bodies.push(await sealEnvelope(np, bd, i));
   const sealSeconds = (performance.now() - sealStart) / 1000;
   const bytes = bodies.reduce((sum, entry) => sum + entry.body.length, 0) / bodies.length;
   console.log(
@@ -87,62 +115,82 @@ try {
   const verifyRate = ed25519VerifyRate(np, bodies[0]?.body as string);
   console.log(`raw Ed25519 verify (node:crypto, one thread): ${Math.round(verifyRate)}/s`);
 
-  const sender = mtlsPool(hub.url, np, connections, Math.ceil(concurrency / connections));
   const receiver = startReceiver(hub.url, bd);
-  await submitAll(sender, bodies.slice(0, warmup), concurrency);
-  await receiver.waitFor(bodies.slice(0, warmup).map((entry) => entry.id));
-
   const database = databaseUrl ? databaseProbe(databaseUrl) : undefined;
   if (database) console.log(`PostgreSQL: ${await database.settings()}`);
-  const databaseBefore = await database?.sample();
-  console.log(`load before the run: ${load()}`);
-  const measured = bodies.slice(warmup);
-  const hubCpuBefore = processCpuMs(hub.child.pid);
-  const ownCpuBefore = process.cpuUsage();
-  const start = performance.now();
-  const { statuses, sentAt } = await submitAll(sender, measured, concurrency);
-  const seconds = (performance.now() - start) / 1000;
-  const received = await receiver.waitFor(measured.map((entry) => entry.id));
-  const hubCpu = processCpuMs(hub.child.pid) - hubCpuBefore;
-  const ownCpu = process.cpuUsage(ownCpuBefore);
-  console.log(`load after the run: ${load()}`);
-  const databaseAfter = await database?.sample();
+  let failed = false;
+  let offset = 0;
+  for (const mode of modes) {
+    const entries = bodies.slice(offset, offset + warmup + total);
+    offset += warmup + total;
+    const sender =
+      mode === 'single'
+        ? mtlsPool(hub.url, np, connections, Math.ceil(concurrency / connections))
+        : mtlsPool(hub.url, np, batchConcurrency, 1);
+    const submit = (part: Array<{ id: string; body: string }>) =>
+      mode === 'single'
+        ? submitAll(sender, part, concurrency)
+        : submitBatches(sender, part, batchSize, batchConcurrency);
+    await submit(entries.slice(0, warmup));
+    await receiver.waitFor(entries.slice(0, warmup).map((entry) => entry.id));
+
+    const measured = entries.slice(warmup);
+    const databaseBefore = await database?.sample();
+    console.log(`load before the run: ${load()}`);
+    const hubCpuBefore = processCpuMs(hub.child.pid);
+    const ownCpuBefore = process.cpuUsage();
+    const start = performance.now();
+    const { statuses, sentAt } = await submit(measured);
+    const seconds = (performance.now() - start) / 1000;
+    const received = await receiver.waitFor(measured.map((entry) => entry.id));
+    const hubCpu = processCpuMs(hub.child.pid) - hubCpuBefore;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    console.log(`load after the run: ${load()}`);
+    const databaseAfter = await database?.sample();
+    await sender.close();
+
+    const latencies = measured
+      .map((entry) => (received.get(entry.id) ?? Number.NaN) - (sentAt.get(entry.id) ?? Number.NaN))
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const rate = total / seconds;
+    console.log('');
+    console.log(
+      mode === 'single'
+        ? `One envelope per request (POST /v1/envelopes), ${concurrency} in flight over ${connections} connections:`
+        : `Batches as the node relay sends its outbox (POST /v1/envelopes/batch), ${batchSize} envelopes a request, ${batchConcurrency} requests in flight on ${batchConcurrency} connections:`,
+    );
+    console.log('');
+    console.log(`| measure | value |`);
+    console.log(`| --- | --- |`);
+    console.log(`| envelopes | ${total} (after ${warmup} warm-up) |`);
+    console.log(
+      `| answers (per envelope) | ${[...statuses].map(([status, count]) => `${status}: ${count}`).join(', ')} |`,
+    );
+    console.log(`| hub ingest | **${Math.round(rate)} envelopes/s** (${seconds.toFixed(2)} s) |`);
+    console.log(`| raw Ed25519 verify (bound) | ${Math.round(verifyRate)}/s |`);
+    console.log(
+      `| CPU per envelope | hub ${(hubCpu / total).toFixed(2)} ms, this client (sender + receiver) ${((ownCpu.user + ownCpu.system) / 1000 / total).toFixed(2)} ms |`,
+    );
+    if (databaseBefore && databaseAfter) {
+      const commits = databaseAfter.commits - databaseBefore.commits;
+      const cpu = [...databaseAfter.cpuMs].reduce(
+        (sum, [pid, ms]) => sum + ms - (databaseBefore.cpuMs.get(pid) ?? 0),
+        0,
+      );
+      console.log(
+        `| PostgreSQL per envelope | ${(commits / total).toFixed(3)} transactions committed (${commits}), server CPU ${(cpu / total).toFixed(2)} ms |`,
+      );
+    }
+    console.log(
+      `| node → hub → node latency | p50 ${percentile(latencies, 0.5)} ms, p95 **${percentile(latencies, 0.95)} ms**, p99 ${percentile(latencies, 0.99)} ms, max ${Math.round(latencies.at(-1) ?? 0)} ms (${latencies.length} received) |`,
+    );
+    console.log(`| load average (1, 5, 15 min) | ${load()} |`);
+    console.log('');
+    if ((statuses.get(201) ?? 0) !== total || latencies.length !== total) failed = true;
+  }
   await database?.close();
   await receiver.stop();
-  await sender.close();
-
-  const latencies = measured
-    .map((entry) => (received.get(entry.id) ?? Number.NaN) - (sentAt.get(entry.id) ?? Number.NaN))
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
-  const rate = total / seconds;
-  console.log('');
-  console.log(`| measure | value |`);
-  console.log(`| --- | --- |`);
-  console.log(
-    `| envelopes | ${total} (after ${warmup} warm-up), ${concurrency} in flight over ${connections} connections |`,
-  );
-  console.log(`| answers | ${[...statuses].map(([status, count]) => `${status}: ${count}`).join(', ')} |`);
-  console.log(`| hub ingest | **${Math.round(rate)} envelopes/s** (${seconds.toFixed(2)} s) |`);
-  console.log(`| raw Ed25519 verify (bound) | ${Math.round(verifyRate)}/s |`);
-  console.log(
-    `| CPU per envelope | hub ${(hubCpu / total).toFixed(2)} ms, this client (sender + receiver) ${((ownCpu.user + ownCpu.system) / 1000 / total).toFixed(2)} ms |`,
-  );
-  if (databaseBefore && databaseAfter) {
-    const commits = databaseAfter.commits - databaseBefore.commits;
-    const cpu = [...databaseAfter.cpuMs].reduce(
-      (sum, [pid, ms]) => sum + ms - (databaseBefore.cpuMs.get(pid) ?? 0),
-      0,
-    );
-    console.log(
-      `| PostgreSQL per envelope | ${(commits / total).toFixed(3)} transactions committed (${commits}), server CPU ${(cpu / total).toFixed(2)} ms |`,
-    );
-  }
-  console.log(
-    `| node → hub → node latency | p50 ${percentile(latencies, 0.5)} ms, p95 **${percentile(latencies, 0.95)} ms**, p99 ${percentile(latencies, 0.99)} ms, max ${Math.round(latencies.at(-1) ?? 0)} ms (${latencies.length} received) |`,
-  );
-  console.log(`| load average (1, 5, 15 min) | ${load()} |`);
-  console.log('');
 
   await hub.stop();
   const check = await verifyHubHomeLog(fed.hubHome, databaseUrl);
@@ -151,7 +199,7 @@ try {
       ? `transparency log verified from the database: ${check.entries} entries, ${check.checkpoints} checkpoints`
       : `TRANSPARENCY LOG DOES NOT VERIFY: ${check.problem}`,
   );
-  if (!check.ok || (statuses.get(201) ?? 0) !== total || latencies.length !== total) process.exitCode = 1;
+  if (!check.ok || failed) process.exitCode = 1;
 } finally {
   await hub?.stop();
   if (databaseUrl && serverUrl) await dropDatabase(serverUrl, new URL(databaseUrl).pathname.slice(1));
@@ -257,6 +305,44 @@ async function submitAll(pool: Pool, entries: Array<{ id: string; body: string }
   return { statuses, sentAt };
 }
 
+/**
+ * What the node relay does with a full outbox: sends it in batches of `size`, `inFlight` requests
+ * at once; each envelope's submission time is when its batch was sent, its status its own result.
+ */
+async function submitBatches(
+  pool: Pool,
+  entries: Array<{ id: string; body: string }>,
+  size: number,
+  inFlight: number,
+) {
+  const statuses = new Map<number, number>();
+  const sentAt = new Map<string, number>();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next; i < entries.length; i = next) {
+      next += size;
+      const batch = entries.slice(i, i + size);
+      const at = performance.now();
+      for (const entry of batch) sentAt.set(entry.id, at);
+      const response = await pool.request({
+        method: 'POST',
+        path: '/v1/envelopes/batch',
+        headers: { 'content-type': 'application/json' },
+        body: `{"envelopes":[${batch.map((entry) => entry.body).join(',')}]}`,
+      });
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + batch.length);
+        continue;
+      }
+      const { results } = (await response.body.json()) as { results: Array<{ status: number }> };
+      for (const { status } of results) statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return { statuses, sentAt };
+}
+
 /** BD: long-polls its inbox, acknowledges, and notes when each envelope arrived. */
 function startReceiver(url: string, node: TestNode) {
   const pool = mtlsPool(url, node, 2, 1);
@@ -265,7 +351,10 @@ function startReceiver(url: string, node: TestNode) {
   const waiters: Array<() => void> = [];
   const loop = (async () => {
     while (!stopped) {
-      const response = await pool.request({ method: 'GET', path: '/v1/inbox?waitSeconds=5&limit=100' });
+      const response = await pool.request({
+        method: 'GET',
+        path: `/v1/inbox?waitSeconds=5&limit=${MAX_INBOX_PAGE}`,
+      });
       const { deliveries } = (await response.body.json()) as {
         deliveries: Array<{ envelope: { id: string } }>;
       };

@@ -18,7 +18,7 @@ export async function findEnvelopeDigest(db: HubDb, id: string) {
 
 /**
  * The oldest unacknowledged, unexpired envelopes for `recipient` (a long-poll asks on every wake),
- * each as the JSON text PostgreSQL stores: the inbox answer splices it in instead of parsing and
+ * each as the JSON text stored (a text column): the inbox answer splices it in instead of parsing and
  * serialising every envelope again.
  */
 export async function pendingDeliveries(db: HubDb, recipient: string, limit: number, now: Date) {
@@ -29,12 +29,19 @@ export async function pendingDeliveries(db: HubDb, recipient: string, limit: num
   ]);
 }
 
+// The oldest pending first, chosen over narrow rows (ids and arrival order) and only then joined
+// to the bodies: with a backlog, sorting whole 2 KB rows to keep a page of them made each poll
+// cost in proportion to the backlog's bytes.
 const PENDING = `
-  select envelope.body::text as envelope, envelope.traceparent
-  from deliveries delivery join envelopes envelope on envelope.id = delivery.envelope_id
-  where delivery.recipient = $1::text and delivery.acked_at is null and envelope.expires_at > $2::timestamptz
-  order by envelope.seq
-  limit $3::int`;
+  select envelope.body as envelope, envelope.traceparent
+  from (
+    select pending.envelope_id, envelope.seq
+    from deliveries pending join envelopes envelope on envelope.id = pending.envelope_id
+    where pending.recipient = $1::text and pending.acked_at is null and envelope.expires_at > $2::timestamptz
+    order by envelope.seq
+    limit $3::int
+  ) page join envelopes envelope on envelope.id = page.envelope_id
+  order by page.seq`;
 
 /** Marks the recipient's deliveries of these envelopes acknowledged; returns how many were pending. */
 export async function acknowledge(

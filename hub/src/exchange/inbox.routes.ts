@@ -14,7 +14,7 @@ export function registerInboxRoutes(app: OpenAPIHono<HubEnv>, services: HubServi
     for (;;) {
       const rows = await pendingDeliveries(services.db, recipient, limit, services.clock());
       if (rows.length > 0 || Date.now() >= deadline || aborted.aborted) {
-        // The `Inbox` contract's JSON, with each envelope as stored (valid JSON text from jsonb).
+        // The `Inbox` contract's JSON, with each envelope as the JSON text stored at ingest.
         const deliveries = rows.map(
           (row) =>
             `{"envelope":${row.envelope}${row.traceparent ? `,"traceparent":${JSON.stringify(row.traceparent)}` : ''}}`,

@@ -27,7 +27,7 @@ const MAX_BATCH = 200;
 
 const INSERT_ENVELOPES = `
   insert into envelopes (id, origin, type, expires_at, digest, body, receipt, traceparent, received_at)
-  select id, origin, type, expires_at::timestamptz, digest, body::jsonb, receipt::jsonb, traceparent,
+  select id, origin, type, expires_at::timestamptz, digest, body, receipt::jsonb, traceparent,
     received_at::timestamptz
   from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
     $8::text[], $9::text[])
@@ -84,29 +84,27 @@ export function createEnvelopeIngest(db: Database<typeof schema>) {
 
   /** One transaction; returns the envelopes this transaction stored (not those already there). */
   async function storeTogether(batch: AcceptedEnvelope[]): Promise<Set<AcceptedEnvelope>> {
-    // First of each id only, in id order: two transactions inserting overlapping ids in different
-    // orders could deadlock on the primary key.
+    // First of each id only, in the order submitted: the inbox delivers by arrival (`seq`), so a
+    // batch from one node keeps its per-case order. Two transactions inserting overlapping ids
+    // cannot deadlock on the primary key, because each takes the log head's lock before inserting.
     const byId = new Map<string, AcceptedEnvelope>();
     for (const accepted of batch)
       if (!byId.has(accepted.envelope.id)) byId.set(accepted.envelope.id, accepted);
-    const unique = [...byId.values()].sort((a, b) => (a.envelope.id < b.envelope.id ? -1 : 1));
+    const unique = [...byId.values()];
     const stored = await db.transaction(async (tx) => {
-      // Issued together and prepared (prepared.ts), so PostgreSQL gets them in one round trip on
-      // the transaction's connection. unnest over array parameters: nine parameters whatever the
+      const head = await lockLogHead(tx);
+      // Prepared (prepared.ts) and over array parameters (unnest): nine parameters whatever the
       // batch size, and one statement text, prepared once per connection.
-      const [inserted, head] = await Promise.all([
-        runPrepared<{ id: string }>(tx, 'hub_store_envelopes', INSERT_ENVELOPES, [
-          unique.map(({ envelope }) => envelope.id),
-          unique.map(({ envelope }) => envelope.origin),
-          unique.map(({ envelope }) => envelope.type),
-          unique.map(({ envelope }) => envelope.expiresAt),
-          unique.map(({ digest }) => digest),
-          unique.map(({ envelope }) => JSON.stringify(envelope)),
-          unique.map(({ receipt }) => JSON.stringify(receipt)),
-          unique.map(({ traceparent }) => traceparent ?? null),
-          unique.map(({ receipt }) => receipt.receivedAt),
-        ]),
-        lockLogHead(tx),
+      const inserted = await runPrepared<{ id: string }>(tx, 'hub_store_envelopes', INSERT_ENVELOPES, [
+        unique.map(({ envelope }) => envelope.id),
+        unique.map(({ envelope }) => envelope.origin),
+        unique.map(({ envelope }) => envelope.type),
+        unique.map(({ envelope }) => envelope.expiresAt),
+        unique.map(({ digest }) => digest),
+        unique.map(({ envelope }) => JSON.stringify(envelope)),
+        unique.map(({ receipt }) => JSON.stringify(receipt)),
+        unique.map(({ traceparent }) => traceparent ?? null),
+        unique.map(({ receipt }) => receipt.receivedAt),
       ]);
       const ids = new Set(inserted.map((row) => row.id));
       const fresh = unique.filter((accepted) => ids.has(accepted.envelope.id));

@@ -4,7 +4,7 @@
 // execute) and which also holds back the statements issued after it instead of pipelining them:
 // a batch's transaction took eleven round trips. Named, a statement is described once per
 // connection and afterwards bound and executed in one message, pipelined with its neighbours:
-// four round trips per batch (begin, envelopes + head lock, deliveries + log, commit).
+// five round trips per batch (begin, head lock, envelopes, deliveries + log, commit).
 // PGlite runs them as ordinary queries. `text` uses $1…$n; rows come as postgres-js or PGlite
 // return them for a raw query (jsonb parsed, timestamps as text).
 import type { Database } from '@khoj/platform';

@@ -93,7 +93,14 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
       updatedAt: now,
     };
     // No consent: the report stays at this node (the policy's default is not applied silently).
-    if (row.consent) await requireWithinPolicy(services.db, row, row.consent, now);
+    if (row.consent) {
+      // Refused before anything is stored: the audit names the request, not a case.
+      const requester = {
+        ...audit(c, 'case.consent.refused', c.get('requestId')),
+        recordType: 'report_input',
+      };
+      await requireWithinPolicy(services.db, row, row.consent, now, requester);
+    }
     const { stored, envelope } = await services.db.transaction(async (tx) => {
       const stored = await insertCase(tx, row);
       await recordVersion(tx, stored, 'create', actor.userId, null);
@@ -183,7 +190,13 @@ export function registerReportRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSe
         found: change.found ?? current.found,
         placementUnitId: placement.placementUnitId ?? current.placementUnitId,
       };
-      await requireWithinPolicy(services.db, kind, governing, new Date(governing.grantedAt));
+      await requireWithinPolicy(
+        services.db,
+        kind,
+        governing,
+        new Date(governing.grantedAt),
+        audit(c, 'case.consent.refused', caseId),
+      );
     }
     const { updated, envelope, retraction } = await services.db.transaction(async (tx) => {
       const updated = await updateCase(tx, caseId, version, {

@@ -206,6 +206,7 @@ describe.each(['pglite', 'postgres'] as const)(
         subject: 'xmatch_probe',
         version: 1,
         body: {
+          event: 'proposed',
           caseId: local.report.caseId,
           caseVersion: 1,
           reference: `xmatch_${'a'.repeat(26)}`,

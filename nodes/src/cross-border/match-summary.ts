@@ -2,22 +2,19 @@
 // this node's own reports of the other side with the engine (matching/probe.ts), at the tier it
 // was received (a minimal summary matches on phonetic keys, sex, age band, place and date). Pairs
 // at or above the review threshold become cross-border candidates, each sent to the origin as a
-// `match.notice` in the transaction that stores it, so both case owners see it.
-//
-// What the notice tells the origin: its own case id and version, the probability and band, and
-// the explanation's field, level and weight for each step — but not the steps' texts, which
-// quote the local child's names and marks (the local child's family consented to nothing towards
-// the origin), and not the local case id: the candidate's id is the origin's opaque handle.
-import type { Envelope, ExplanationStep, MatchNotice, SharedCase } from '@khoj/contracts';
-import { currentTraceparent } from '@khoj/platform';
+// `match.notice` in the transaction that stores it (found-here.ts), so both case owners see it.
+// Reports registered or changed here later are matched against the held summaries by
+// local-reports.ts.
+import type { Envelope, SharedCase } from '@khoj/contracts';
 import { and, eq } from 'drizzle-orm';
-import { appendAudit } from '../audit/audit.store.ts';
 import { foreignSummaries } from '../db/schema/index.ts';
-import { enqueueEnvelope } from '../exchange/outbox.store.ts';
-import { sealEnvelope } from '../exchange/seal.ts';
 import { matchProbe, type ProbeCandidate, type ProbeProfile } from '../matching/probe.ts';
 import type { NodeServices } from '../services.ts';
-import { closeFoundHere, proposePair, setNotice } from './cross-border.store.ts';
+import { closeFoundHere, findCandidate, pairOf } from './cross-border.store.ts';
+import { proposeFoundHere } from './found-here.ts';
+import { sendMatchEvent } from './workflow.ts';
+
+export { explanationForOrigin } from './found-here.ts';
 
 /** Local reports considered per foreign summary. */
 const PROBE_LIMIT = 20;
@@ -54,7 +51,7 @@ export async function crossBorderSettled(services: NodeServices): Promise<void> 
 }
 
 /** The engine's view of a received summary: only what its tier carried. */
-export function profileFromSummary(shared: SharedCase): ProbeProfile {
+export function profileFromSummary(shared: Pick<SharedCase, 'summary'>): ProbeProfile {
   const { summary } = shared;
   const { child } = summary;
   const names = [child.name, ...(child.aliases ?? [])].filter((name): name is string => !!name?.trim());
@@ -82,20 +79,6 @@ export function profileFromSummary(shared: SharedCase): ProbeProfile {
   };
 }
 
-/** The explanation as the origin may see it: field, level and weight, no quoted texts. */
-export function explanationForOrigin(steps: readonly ExplanationStep[]): ExplanationStep[] {
-  return steps.map((step) => {
-    const weight = `${step.weight >= 0 ? '+' : ''}${step.weight.toFixed(1)}`;
-    return {
-      field: step.field,
-      level: step.level,
-      weight: step.weight,
-      detail: step.level,
-      text: `${step.field}: ${step.level}, ${weight}`,
-    };
-  });
-}
-
 /** Matches one stored summary; returns the candidates proposed. */
 export async function matchSummaryNow(
   services: NodeServices,
@@ -113,65 +96,41 @@ export async function matchSummaryNow(
       .from(foreignSummaries)
       .where(and(eq(foreignSummaries.origin, origin), eq(foreignSummaries.caseId, caseId)));
     if (held?.version !== version) return [];
-    await closeFoundHere(
+    const withdrawn = 'no longer reaches the review threshold';
+    const closed = await closeFoundHere(
       tx,
       origin,
       caseId,
-      'no longer reaches the review threshold',
+      withdrawn,
       now,
       proposed.map((candidate) => candidate.caseId),
     );
     const [to] = await services.directory.resolveRecipients([origin], services.identity.nodeId, tx);
     const sent: Envelope[] = [];
+    // The origin was told of these: it closes its side too (workflow.ts).
+    for (const id of closed) {
+      const row = await findCandidate(tx, id);
+      const reason = `${withdrawn} (version ${version})`;
+      const envelope = row
+        ? await sendMatchEvent(tx, services, row, {
+            event: 'withdrawn',
+            ...pairOf(row),
+            reason,
+            at: now.toISOString(),
+          })
+        : null;
+      if (envelope) sent.push(envelope);
+    }
+    const summary = {
+      origin,
+      caseId,
+      version,
+      purposes: shared.scope.purposes,
+      expiresAt: new Date(shared.scope.expiresAt),
+    };
     for (const candidate of proposed) {
-      const row = await proposePair(
-        tx,
-        {
-          role: 'found_here',
-          localCaseId: candidate.caseId,
-          foreignOrigin: origin,
-          foreignReference: caseId,
-          foreignVersion: version,
-          probability: candidate.probability,
-          band: candidate.band === 'alert' ? 'alert' : 'review',
-          explanation: candidate.explanation,
-        },
-        now,
-      );
-      await appendAudit(tx, {
-        actorId: 'system:cross-border-matching',
-        action: 'match.cross_border.proposed',
-        recordType: 'case',
-        recordId: candidate.caseId,
-        reason: `${row.id}: ${origin}/${caseId} v${version}, p=${candidate.probability.toFixed(3)}`,
-        at: now,
-      });
-      // The origin has left the federation: the candidate stays here, nobody can be told.
-      if (!to) continue;
-      const notice: MatchNotice = {
-        caseId,
-        caseVersion: version,
-        reference: row.id,
-        probability: candidate.probability,
-        band: row.band,
-        explanation: explanationForOrigin(candidate.explanation as ExplanationStep[]),
-      };
-      const envelope = await sealEnvelope({
-        type: 'match.notice',
-        origin: services.identity.nodeId,
-        // One notice per candidate and summary version: a retry of the same gets the same id.
-        subject: row.id,
-        version,
-        body: notice,
-        recipients: [to],
-        purposes: shared.scope.purposes,
-        expiresAt: new Date(shared.scope.expiresAt),
-        signingKey: services.keys.signing,
-        now,
-      });
-      await enqueueEnvelope(tx, envelope, row.id, currentTraceparent());
-      await setNotice(tx, row.id, envelope.id);
-      sent.push(envelope);
+      const notice = await proposeFoundHere(tx, services, summary, candidate, to, now);
+      if (notice) sent.push(notice);
     }
     return sent;
   });

@@ -2,12 +2,20 @@
 // (trust/federation-trust.ts) and never from anything unsigned: the active members and their
 // current keys (kept in the database, so publishing can read them inside its transaction and
 // they survive restarts and hub outages) to resolve consent recipients (`IN-*`) to member
-// nodes, and the origin keys that were valid when an envelope was signed, to verify it.
-import type { Envelope, PublicJwk } from '@khoj/contracts';
-import { recipientMatches } from '@khoj/contracts';
+// nodes, the federation policy those members are addressed under, and the origin keys that
+// were valid when an envelope was signed, to verify it.
+import {
+  type Envelope,
+  FederationConfigError,
+  type NodePolicy,
+  type PublicJwk,
+  recipientMatches,
+  verifyFederationConfig,
+} from '@khoj/contracts';
 import type { Database } from '@khoj/platform';
 import type * as schema from '../db/schema/index.ts';
 import { federationMembers } from '../db/schema/index.ts';
+import { loadHeldConfig } from '../trust/federation-config.store.ts';
 import type { FederationTrust } from '../trust/federation-trust.ts';
 
 export type Directory = ReturnType<typeof createDirectory>;
@@ -18,10 +26,34 @@ export function createDirectory(db: Database<typeof schema>, trust: FederationTr
     return from.select().from(federationMembers).orderBy(federationMembers.nodeId);
   }
 
+  /** The last document verified, so publishing does not verify the same one again. */
+  let verified: { jws: string; policies: Record<string, NodePolicy> } | undefined;
+
   return {
     /** Fetches the configuration from the hub; a verified newer version rebuilds the member rows. */
     refresh: () => trust.refresh(),
     members,
+    /**
+     * The federation policy of every node, from the configuration held (the one the member rows
+     * were built from), read through `from` and checked against the anchor again as at load; the
+     * document's own expiry is not applied, as it is not for the member rows: it is the newest
+     * policy this node knows. Undefined when none is held or it does not verify: the hub decides.
+     */
+    async policies(from: Pick<typeof db, 'select'> = db): Promise<Record<string, NodePolicy> | undefined> {
+      const row = await loadHeldConfig(from);
+      const key = trust.anchor?.configSigningKey;
+      if (!row || !key) return undefined;
+      if (verified?.jws !== row.jws) {
+        try {
+          const config = verifyFederationConfig(row.jws, key, { now: row.issuedAt });
+          verified = { jws: row.jws, policies: config.policy.nodes };
+        } catch (error) {
+          if (error instanceof FederationConfigError) return undefined;
+          throw error;
+        }
+      }
+      return verified.policies;
+    },
     /** Member nodes (other than `self`) that any of the consent's recipient patterns names. */
     async resolveRecipients(
       patterns: string[],

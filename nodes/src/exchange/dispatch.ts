@@ -2,12 +2,13 @@
 // of worker processes, with exponential backoff; without it (embedded default) one loop in
 // this process polls the outbox. Either way the outbox row is the durable state, and a sweep
 // re-dispatches due rows, so losing Redis delays delivery and loses nothing.
+import { MAX_ENVELOPE_BATCH } from '@khoj/contracts';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startWakeableLoop } from '../jobs/wakeable-loop.ts';
 import type { NodeServices } from '../services.ts';
 import { dueEnvelopes } from './outbox.store.ts';
-import { relayById, relayDue } from './relay.ts';
+import { createRelayBatcher, relayDue } from './relay.ts';
 
 export type RelayDispatcher = {
   kind: 'bullmq' | 'in-process';
@@ -54,15 +55,17 @@ export function startBullmqRelay(services: NodeServices, redisUrl: string): Rela
         services.log(`outbox queue unavailable, the sweep will retry: ${String(error)}`),
       );
 
+  // Jobs held at once go to the hub together, one batch request: a worker holds up to a batch.
+  const relay = createRelayBatcher(services);
   const worker = new Worker(
     name,
     async (job) => {
-      const outcome = await relayById(services, (job.data as { envelopeId: string }).envelopeId);
+      const outcome = await relay((job.data as { envelopeId: string }).envelopeId);
       if (outcome === 'retry' || outcome === 'waiting')
         throw new Error(`envelope not relayed yet (${outcome})`);
       return outcome;
     },
-    { connection: connection(), concurrency: 4 },
+    { connection: connection(), concurrency: MAX_ENVELOPE_BATCH },
   );
   worker.on('error', (error) => services.log(`outbox worker: ${error.message}`));
 

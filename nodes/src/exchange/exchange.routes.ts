@@ -1,13 +1,21 @@
 // GET /v1/foreign-summaries and GET /v1/exchange/status: what arrived from other nodes, and how
-// the outbox and inbox stand.
+// the outbox and inbox stand; GET /v1/exchange/refusals and /v1/exchange/dead-letters: what the
+// hub refused or dropped undelivered of this node's envelopes.
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { exchangeStatusRoute, foreignSummariesRoute } from '@khoj/contracts';
+import {
+  exchangeDeadLettersRoute,
+  exchangeRefusalsRoute,
+  exchangeStatusRoute,
+  foreignSummariesRoute,
+} from '@khoj/contracts';
+import { ApiError } from '@khoj/platform';
 import { desc, eq } from 'drizzle-orm';
 import { foreignSummaries } from '../db/schema/index.ts';
 import type { NodeEnv } from '../env.ts';
 import type { NodeServices } from '../services.ts';
+import { listDeadLetters } from './dead-letters.ts';
 import { inboxCounts } from './inbox.ts';
-import { outboxCounts } from './outbox.store.ts';
+import { listRefusedEnvelopes, outboxCounts } from './outbox.store.ts';
 
 export function registerExchangeRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
   app.openapi(foreignSummariesRoute, async (c) => {
@@ -33,4 +41,58 @@ export function registerExchangeRoutes(app: OpenAPIHono<NodeEnv>, services: Node
     const [outbox, inbox] = await Promise.all([outboxCounts(services.db), inboxCounts(services)]);
     return c.json({ outbox, inbox }, 200);
   });
+
+  app.openapi(exchangeRefusalsRoute, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const rows = await listRefusedEnvelopes(services.db, { limit: limit + 1, before: refusalCursor(cursor) });
+    const page = rows.slice(0, limit);
+    const refusals = page.map((row) => ({
+      envelopeId: row.envelopeId,
+      type: row.envelope.type,
+      subject: row.subject,
+      recipients: row.envelope.recipients,
+      purposes: row.envelope.purposes,
+      code: row.refusalCode ?? 'UNKNOWN',
+      message: row.lastError ?? '',
+      refusedAt: (row.refusedAt ?? row.createdAt).toISOString(),
+    }));
+    const last = refusals.at(-1);
+    const next =
+      rows.length > limit && last
+        ? Buffer.from(`${last.refusedAt}~${last.envelopeId}`).toString('base64url')
+        : null;
+    return c.json({ refusals, next }, 200);
+  });
+
+  app.openapi(exchangeDeadLettersRoute, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const before = cursor === undefined ? undefined : Number(cursor);
+    if (before !== undefined && !(Number.isSafeInteger(before) && before > 0))
+      throw new ApiError('VALIDATION_FAILED', 'cursor: pass `next` of the previous page');
+    const rows = await listDeadLetters(services.db, { limit: limit + 1, before });
+    const page = rows.slice(0, limit);
+    const deadLetters = page.map((row) => ({
+      envelopeId: row.envelopeId,
+      type: row.type,
+      subject: row.subject,
+      purposes: row.purposes,
+      undeliveredTo: row.undeliveredTo,
+      expiresAt: row.expiresAt.toISOString(),
+      droppedAt: row.droppedAt.toISOString(),
+      notice: row.notice,
+      receivedAt: row.receivedAt.toISOString(),
+    }));
+    const last = page.at(-1);
+    return c.json({ deadLetters, next: rows.length > limit && last ? String(last.hubSeq) : null }, 200);
+  });
+}
+
+/** The refusal page cursor (`<refusedAt>~<envelopeId>`, base64url), or a 400 naming it. */
+function refusalCursor(cursor: string | undefined): { at: Date; envelopeId: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const [at, envelopeId] = Buffer.from(cursor, 'base64url').toString('utf8').split('~');
+  const when = at ? new Date(at) : undefined;
+  if (!when || Number.isNaN(when.getTime()) || !envelopeId)
+    throw new ApiError('VALIDATION_FAILED', 'cursor: pass `next` of the previous page');
+  return { at: when, envelopeId };
 }

@@ -1,5 +1,5 @@
-// Receiving `case.retraction`: the origin withdraws a case it shared. The summary is deleted, a
-// tombstone is kept (a summary of that version or older arriving late is then ignored, see
+// Receiving `case.retraction`: the origin withdraws a case it shared. The summary is deleted (its
+// blocking keys with it, by the foreign key's cascade), a tombstone is kept (a summary of that version or older arriving late is then ignored, see
 // summaries.ts), the open cross-border candidates this node found for it are closed, and the whole
 // is audited — in the transaction that logs the envelope, so it happens once. A retraction for a
 // case this node never held still leaves its tombstone: the summary may be on its way.
@@ -60,6 +60,9 @@ export const caseRetractionHandler: EnvelopeHandler<CaseRetraction> = {
       retraction.caseId,
       `retracted: ${retraction.reason}`,
       now,
+      [],
+      // Confirmed matches too: a child reunited (or a case withdrawn) ends the match here as well.
+      'all',
     );
     await appendAudit(tx, {
       actorId: `node:${envelope.origin}`,

@@ -122,6 +122,15 @@ export type RejectionCode =
   | 'ERR_SCOPE_EXPIRED'
   | 'ERR_SUBJECT_UNKNOWN'
   | 'ERR_NOT_AUTHORISED'
+  // Hit / no-hit queries (queries/): a hit handle past its lifetime or whose case closed, a
+  // query or detail request its asker withdrew, a withdrawal of a request already decided.
+  | 'ERR_HIT_EXPIRED'
+  | 'ERR_QUERY_WITHDRAWN'
+  | 'ERR_DETAIL_REQUEST_WITHDRAWN'
+  | 'ERR_DETAIL_REQUEST_DECIDED'
+  // A cross-border match's workflow (cross-border/workflow.ts): closed, or not confirmed by both.
+  | 'ERR_CANDIDATE_CLOSED'
+  | 'ERR_NOT_CONFIRMED'
   // From the signed federation configuration (trust/origin-keys.ts):
   | 'ERR_ORIGIN_UNKNOWN'
   | 'ERR_ORIGIN_REVOKED'

@@ -6,6 +6,7 @@
 import { type Envelope, Purpose, recipientMatches, type SharedCase } from '@khoj/contracts';
 import { and, eq, lt } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
+import { keyForeignSummary } from '../cross-border/foreign-keys.ts';
 import { matchForeignSummary } from '../cross-border/match-summary.ts';
 import { foreignSummaries, foreignTombstones } from '../db/schema/index.ts';
 import type { NodeServices } from '../services.ts';
@@ -90,6 +91,7 @@ export async function applyCaseSummary(
     purposes: shared.scope.purposes,
     fields: shared.scope.fields,
     receivedAt: services.clock(),
+    expiresAt: new Date(shared.scope.expiresAt),
   };
   const stored = await tx
     .insert(foreignSummaries)
@@ -101,6 +103,8 @@ export async function applyCaseSummary(
     })
     .returning({ version: foreignSummaries.version });
   received.stored = stored.length > 0;
+  // Its blocking keys, so that reports registered here later find it (cross-border/local-reports.ts).
+  if (received.stored) await keyForeignSummary(tx, envelope.origin, shared.summary);
 }
 
 /** Once stored: match the summary against this node's own reports (cross-border candidates). */

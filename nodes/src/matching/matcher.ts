@@ -10,7 +10,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type * as schema from '../db/schema/index.ts';
 import { type CaseRow, cases } from '../db/schema/index.ts';
 import { profileFromCase } from './from-case.ts';
-import { profileKeys } from './keys.ts';
+import { type ProfileKeys, profileKeys } from './keys.ts';
 import {
   type BlockingCaps,
   blockCandidates,
@@ -73,6 +73,21 @@ export type MatcherOptions = {
   clock?: () => Date;
   log?: (message: string) => void;
   caps?: BlockingCaps;
+  /**
+   * Further matching of each pass's reports (against the summaries held from other nodes: see
+   * cross-border/local-reports.ts), run before they are marked matched: a failure fails the pass,
+   * which is then tried report by report like any other, so a version is marked matched only once
+   * it was matched here and there.
+   */
+  alsoMatch?: (pass: MatchedReports) => Promise<void>;
+};
+
+/** A pass's reports as handed to `alsoMatch`. */
+export type MatchedReports = {
+  /** Reports in the pool, at the version matched; their keys and profiles are committed. */
+  active: { caseId: string; version: number; prepared: PreparedProfile; keys: ProfileKeys }[];
+  /** Reports that left the pool (closed, matched, no longer verified…). */
+  leaving: string[];
 };
 
 export type MatchPass = { processed: number; candidates: number };
@@ -241,7 +256,7 @@ export function createMatcher(options: MatcherOptions) {
       const keys = profileKeys(ready);
       // Scoring, just below, finds it prepared.
       remember(row.id, keys.digest, ready);
-      return { profile, caseVersion: row.version, keys };
+      return { profile, caseVersion: row.version, keys, prepared: ready };
     });
     // Keys first, committed: a concurrent pass over a counterpart then sees them (of two passes
     // over the two reports of one pair, the later to commit its keys finds the other).
@@ -252,6 +267,15 @@ export function createMatcher(options: MatcherOptions) {
     const scored = await scoreProbes(active.map((row) => row.id));
     const kept = scored.filter((pair) => pair.probability >= thresholds.review);
     const dropped = scored.filter((pair) => pair.probability < thresholds.review);
+    await options.alsoMatch?.({
+      active: entries.map((entry) => ({
+        caseId: entry.profile.id,
+        version: entry.caseVersion,
+        prepared: entry.prepared,
+        keys: entry.keys,
+      })),
+      leaving,
+    });
     await db.transaction(async (tx) => {
       await upsertCandidates(
         tx,

@@ -10,7 +10,7 @@
 // age, date, place and whatever else its tier holds.
 import { sql } from 'drizzle-orm';
 import type { NodeServices } from '../services.ts';
-import { type BlockingRule, birthMonth, profileKeys } from './keys.ts';
+import { type BlockingKey, type BlockingRule, birthMonth, profileKeys } from './keys.ts';
 import { nameFrequencies } from './matcher.ts';
 import { DEFAULT_CAPS, latestParameters, loadProfiles, nameKeyCounts, rowsOf } from './matching.store.ts';
 import type { MatchProfile } from './profile.ts';
@@ -87,7 +87,7 @@ export async function matchProbe(
     services.db,
     blocked.map((row) => row.caseId),
   );
-  const { parameters, frequencies } = await model(services);
+  const { parameters, frequencies } = await probeModel(services);
   const thresholds = matchThresholds(services.config);
   const candidates: ProbeCandidate[] = [];
   for (const local of stored.values()) {
@@ -115,6 +115,16 @@ export async function matchProbe(
 
 type ProbeKey = { rule: BlockingRule; key: string; each_way: number };
 
+/**
+ * The blocking keys a probe is read with, and its estimated birth: stored for a held foreign
+ * summary (cross-border/foreign-keys.ts), so that a local report changed later finds it by the
+ * same keys that the summary finds the report with.
+ */
+export function probeBlockingKeys(profile: ProbeProfile): { birth: number; keys: BlockingKey[] } {
+  const keys = probeKeys(prepareProfile(profile), profile).map(({ rule, key }) => ({ rule, key }));
+  return { birth: birthMonth(profile), keys };
+}
+
 /** The probe's blocking keys, with phonetic keys received in place of names keyed like names. */
 function probeKeys(probe: ReturnType<typeof prepareProfile>, profile: ProbeProfile): ProbeKey[] {
   const eachWay = (rule: BlockingRule) =>
@@ -133,7 +143,8 @@ function probeKeys(probe: ReturnType<typeof prepareProfile>, profile: ProbeProfi
   return [...keys.values()];
 }
 
-async function model(
+/** The scorer's parameters and name frequencies, cached per node. */
+export async function probeModel(
   services: NodeServices,
 ): Promise<{ parameters: ModelParameters; frequencies: NameFrequencies }> {
   const now = Date.now();

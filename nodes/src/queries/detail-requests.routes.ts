@@ -3,7 +3,8 @@
 // owning node an authorised officer (`detail.decide` over the case) approves — the full-tier case
 // goes as a `detail.response` encrypted to the requesting node only — or denies with a reason.
 // Every step is audited, decision and outbox row in one transaction; a request already decided
-// answers 409 DETAIL_REQUEST_DECIDED. A request the caller may not see answers 404.
+// answers 409 DETAIL_REQUEST_DECIDED, one its requester withdrew (withdrawal.routes.ts) 409
+// DETAIL_REQUEST_WITHDRAWN. A request the caller may not see answers 404.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import {
   approveDetailRequestRoute,
@@ -16,17 +17,19 @@ import {
   listDetailRequestsRoute,
 } from '@khoj/contracts';
 import { ApiError, newId } from '@khoj/platform';
-import { and, desc, eq, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, or, type SQL } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { type Actor, mayActOnCase, mayAttempt } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.store.ts';
 import { caseScope } from '../cases/report.ts';
 import { findCase } from '../cases/reports.store.ts';
+import { findCandidate } from '../cross-border/cross-border.store.ts';
 import {
   type CaseRow,
   cases,
   type DetailRequestRow,
   detailRequests,
+  hitHandles,
   queries,
   queryHits,
 } from '../db/schema/index.ts';
@@ -34,7 +37,7 @@ import { findUnit } from '../directory/units.store.ts';
 import type { NodeEnv } from '../env.ts';
 import type { NodeServices } from '../services.ts';
 import { sealToMembers } from './envelopes.ts';
-import { fullCaseDetails } from './query.ts';
+import { fullCaseDetails, handleDeadReason } from './query.ts';
 
 /** How long a detail request or response waits at the hub to be collected. */
 const DETAIL_ENVELOPE_LIFETIME_MS = 30 * 24 * 3_600_000;
@@ -54,20 +57,23 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
 
   /** Outgoing requests of the actor's unit, and incoming ones about cases they may decide on. */
   function visible(actor: Actor, row: DetailRequestRow, caseRow: CaseRow | undefined): boolean {
+    // About a cross-border match: whoever may read the match on this node's case (caseRow).
+    if (row.direction === 'outgoing' && row.candidateId)
+      return !!caseRow && mayActOnCase(actor, 'match.read', caseScope(caseRow));
     if (row.direction === 'outgoing') return mayAttempt(actor, 'query.ask') && row.unitId === actor.unitId;
     return !!caseRow && mayActOnCase(actor, 'detail.decide', caseScope(caseRow));
   }
 
   function requireSomeAccess(actor: Actor): void {
-    if (!mayAttempt(actor, 'query.ask') && !mayAttempt(actor, 'detail.decide'))
-      throw new ApiError('FORBIDDEN', 'your role may not query.ask or detail.decide');
+    if (!(['query.ask', 'detail.decide', 'match.read'] as const).some((action) => mayAttempt(actor, action)))
+      throw new ApiError('FORBIDDEN', 'your role may not query.ask, detail.decide or match.read');
   }
 
   app.openapi(createDetailRequestRoute, async (c) => {
     const input = c.req.valid('json');
     const actor = c.get('actor');
     const [hit] = await services.db
-      .select({ nodeId: queryHits.nodeId, query: queries })
+      .select({ nodeId: queryHits.nodeId, expiresAt: queryHits.expiresAt, query: queries })
       .from(queryHits)
       .innerJoin(queries, eq(queries.id, queryHits.queryId))
       .where(and(eq(queryHits.handle, input.handle), eq(queries.unitId, actor.unitId)))
@@ -75,9 +81,18 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
     if (!hit)
       throw new ApiError('HIT_NOT_FOUND', `no hit ${input.handle} in the answers to your unit's queries`);
     const now = services.clock();
+    if (hit.query.withdrawnAt)
+      throw new ApiError('QUERY_WITHDRAWN', `query ${hit.query.id} was withdrawn: its hits are gone`);
+    // The answering node would refuse it (ERR_HIT_EXPIRED): say so now rather than after a round trip.
+    if (hit.expiresAt && hit.expiresAt.getTime() <= now.getTime())
+      throw new ApiError(
+        'HIT_EXPIRED',
+        `hit ${input.handle} expired at ${hit.expiresAt.toISOString()} (${hit.nodeId} forgets its hits)`,
+      );
     const id = newId('dreq');
     const row = await services.db.transaction(async (tx) => {
       const body: DetailRequestBody = {
+        about: 'query_hit',
         requestId: id,
         queryId: hit.query.id,
         handle: input.handle,
@@ -141,6 +156,9 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
       ways.push(
         and(eq(detailRequests.direction, 'outgoing'), eq(detailRequests.unitId, actor.unitId)) as SQL,
       );
+    // Requests about cross-border matches: those on cases the actor may read matches of (below).
+    if (mayAttempt(actor, 'match.read') && direction !== 'incoming')
+      ways.push(and(eq(detailRequests.direction, 'outgoing'), isNotNull(detailRequests.candidateId)) as SQL);
     if (mayAttempt(actor, 'detail.decide') && direction !== 'outgoing')
       ways.push(eq(detailRequests.direction, 'incoming'));
     if (ways.length === 0) return c.json({ requests: [] }, 200);
@@ -201,6 +219,11 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
         .from(detailRequests)
         .where(eq(detailRequests.id, requestId))
         .for('update');
+      if (locked?.status === 'withdrawn')
+        throw new ApiError(
+          'DETAIL_REQUEST_WITHDRAWN',
+          `detail request ${requestId} was withdrawn by ${row.peerNode}: ${locked.decisionReason ?? ''}`,
+        );
       if (locked?.status === 'approved' || locked?.status === 'denied')
         throw new ApiError(
           'DETAIL_REQUEST_DECIDED',
@@ -208,6 +231,12 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
         );
       let body: DetailResponseBody;
       if (decision.approve) {
+        const stale = await staleReason(tx, row, caseRow, now);
+        if (stale)
+          throw new ApiError(
+            'DETAIL_REQUEST_STALE',
+            `detail request ${requestId} cannot be approved: ${stale}`,
+          );
         const owner = await findUnit(tx, caseRow.ownerUnitId);
         if (!owner) throw new Error(`the owning unit of ${caseRow.id} is gone`);
         body = {
@@ -266,6 +295,29 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
     return decided.row;
   }
 
+  /**
+   * Why an incoming request may no longer be approved: its hit handle died (expired, swept, its
+   * case closed or no longer shared) or its cross-border match closed, since it arrived.
+   */
+  async function staleReason(
+    tx: Pick<NodeServices['db'], 'select'>,
+    row: DetailRequestRow,
+    caseRow: CaseRow,
+    now: Date,
+  ): Promise<string | undefined> {
+    if (row.candidateId) {
+      const candidate = await findCandidate(tx, row.candidateId);
+      if (!candidate || candidate.status === 'closed')
+        return `the cross-border match is closed (${candidate?.closedReason ?? 'gone'})`;
+      return undefined;
+    }
+    if (!row.handle) return undefined;
+    const [handle] = await tx.select().from(hitHandles).where(eq(hitHandles.handle, row.handle));
+    if (!handle) return `hit ${row.handle} is no longer held`;
+    const dead = handleDeadReason(handle, caseRow, now);
+    return dead ? `hit ${row.handle}: ${dead}` : undefined;
+  }
+
   app.openapi(approveDetailRequestRoute, async (c) => {
     const { requestId } = c.req.valid('param');
     const { note } = c.req.valid('json');
@@ -286,6 +338,7 @@ export function toDetailRequest(row: DetailRequestRow): DetailRequest {
     peerNode: row.peerNode,
     queryId: row.queryId,
     handle: row.handle,
+    candidateId: row.candidateId,
     caseId: row.caseId,
     purpose: row.purpose,
     legalBasis: row.legalBasis,

@@ -2,26 +2,34 @@
 // of open / apply / afterCommit):
 // - `query.request` at an answering node: refused unless this node's policy accepts the purpose;
 //   matched locally (outside the transaction: matching reads the database on its own), audited,
-//   and answered with a `query.hit` to the asker only — random handles and bands, no personal data.
-// - `query.hit` at the asking node: the answer is stored against the query it answers.
-// - `detail.request` at the owning node: stored as pending with a deadline, for an authorised
-//   officer to decide (detail-requests.routes.ts).
-// - `detail.response` at the requesting node: the decision (and on approval the full-tier case)
-//   is stored on the outgoing request.
+//   and answered with a `query.hit` to the asker only — random handles (with their expiry) and
+//   bands, no personal data. Version 2 of the envelope withdraws the query (withdrawal.ts).
+// - `query.hit` at the asking node: the answer is stored against the query it answers; refused
+//   once the query is withdrawn.
+// - `detail.request` at the owning node: refused when its handle is unknown or dead (handles.ts,
+//   which tells the asker), else stored as pending with a deadline, for an authorised officer to
+//   decide (detail-requests.routes.ts). Version 2 withdraws the request (withdrawal.ts).
+// - `detail.response` at the requesting node: the decision (and on approval the full-tier case),
+//   or the owning node's refusal, is stored on the outgoing request; refused once it is withdrawn.
 // Each effect and its audit entries commit with the inbox log row, so a redelivery has none.
 import {
-  DetailRequestBody,
+  type DetailRequestBody,
+  DetailRequestEnvelopeBody,
   DetailResponseBody,
+  type DetailWithdrawalBody,
   type Envelope,
   envelopeIdFor,
   type HitBand,
   type Purpose,
   QueryHitBody,
-  QueryRequestBody,
+  type QueryRequestBody,
+  QueryRequestEnvelopeBody,
+  type QueryWithdrawalBody,
 } from '@khoj/contracts';
 import { currentTraceparent, newId } from '@khoj/platform';
 import { and, eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
+import { crossBorderDetailTarget } from '../cross-border/detail-target.ts';
 import {
   detailRequests,
   hitHandles,
@@ -35,15 +43,30 @@ import { enqueueEnvelope } from '../exchange/outbox.store.ts';
 import { EnvelopeRejected, type OpeningKeys, openEnvelope, sealEnvelope } from '../exchange/seal.ts';
 import { matchProbe } from '../matching/probe.ts';
 import type { NodeServices } from '../services.ts';
-import { detailDeadline, hitBand, MAX_HITS, newHitHandle, policyAccepts, queryProfile } from './query.ts';
+import { refuseDeadHandle } from './handles.ts';
+import {
+  ASK_VERSION,
+  DEFAULT_HIT_HANDLE_DAYS,
+  detailDeadline,
+  hitBand,
+  hitExpiry,
+  MAX_HITS,
+  newHitHandle,
+  policyAccepts,
+  queryProfile,
+  requester,
+} from './query.ts';
+import { applyDetailWithdrawal, applyQueryWithdrawal, withdrawnBefore } from './withdrawal.ts';
 
 /** Default KHOJ_DETAIL_DEADLINE_HOURS. */
 export const DEFAULT_DETAIL_DEADLINE_HOURS = 72;
 
-type ReceivedQuery = {
-  body: QueryRequestBody;
-  hits: Array<{ caseId: string; band: HitBand; probability: number }>;
-};
+type ReceivedQuery =
+  | {
+      body: QueryRequestBody;
+      hits: Array<{ caseId: string; band: HitBand; probability: number }>;
+    }
+  | { body: QueryWithdrawalBody };
 
 /** Seals `body` for the named member nodes (read through `tx`) and writes it to the outbox. */
 export async function sealToMembers(
@@ -53,6 +76,8 @@ export async function sealToMembers(
     type: Envelope['type'];
     subject: string;
     body: unknown;
+    /** Default 1; a withdrawal is version 2 of its subject (query.ts WITHDRAWAL_VERSION). */
+    version?: number;
     nodeIds: string[];
     /** The envelope's recipients when not `nodeIds`: a fan-out query's patterns. */
     routeTo?: string[];
@@ -71,7 +96,7 @@ export async function sealToMembers(
     type: input.type,
     origin: services.identity.nodeId,
     subject: input.subject,
-    version: 1,
+    version: input.version ?? ASK_VERSION,
     body: input.body,
     recipients,
     ...(input.routeTo ? { routeTo: input.routeTo } : {}),
@@ -98,13 +123,13 @@ async function requireAcceptedPurposes(envelope: Envelope, services: NodeService
   }
 }
 
-const requester = (who: { displayName: string; userId: string; unitId: string }) =>
-  `${who.displayName} (${who.userId}, unit ${who.unitId})`;
-
 export const queryRequestHandler: EnvelopeHandler<ReceivedQuery> = {
-  async open(envelope: Envelope, keys: OpeningKeys, services: NodeServices) {
+  async open(envelope: Envelope, keys: OpeningKeys, services: NodeServices): Promise<ReceivedQuery> {
+    // Before decrypting, a withdrawal included: the hub does not route one to a node whose policy
+    // no longer accepts the purpose either, and that node's handles die with their lifetime.
     await requireAcceptedPurposes(envelope, services);
-    const body = await openEnvelope(envelope, keys, QueryRequestBody);
+    const body = await openEnvelope(envelope, keys, QueryRequestEnvelopeBody);
+    if ('action' in body) return { body };
     if (envelope.purposes.length !== 1 || envelope.purposes[0] !== body.purpose) {
       throw new EnvelopeRejected(
         'ERR_PAYLOAD_INVALID',
@@ -119,8 +144,17 @@ export const queryRequestHandler: EnvelopeHandler<ReceivedQuery> = {
     return { body, hits };
   },
 
-  async apply(tx, services, envelope, { body, hits }) {
+  async apply(tx, services, envelope, received) {
+    if (!('hits' in received)) return applyQueryWithdrawal(tx, services, envelope, received.body);
+    const { body, hits } = received;
+    if (await withdrawnBefore(tx, envelope.origin, 'query.request', body.queryId)) {
+      throw new EnvelopeRejected(
+        'ERR_QUERY_WITHDRAWN',
+        `query ${body.queryId} was withdrawn before it arrived`,
+      );
+    }
     const now = services.clock();
+    const expiresAt = hitExpiry(now, services.config.hitHandleDays ?? DEFAULT_HIT_HANDLE_DAYS);
     const handles = hits.map((hit) => ({ ...hit, handle: newHitHandle() }));
     if (handles.length > 0) {
       await tx.insert(hitHandles).values(
@@ -131,7 +165,9 @@ export const queryRequestHandler: EnvelopeHandler<ReceivedQuery> = {
           caseId: hit.caseId,
           band: hit.band,
           probability: hit.probability,
+          purpose: body.purpose,
           createdAt: now,
+          expiresAt,
         })),
       );
     }
@@ -176,7 +212,11 @@ export const queryRequestHandler: EnvelopeHandler<ReceivedQuery> = {
         ? {
             queryId: body.queryId,
             outcome: 'hit',
-            hits: handles.map((hit) => ({ handle: hit.handle, band: hit.band })),
+            hits: handles.map((hit) => ({
+              handle: hit.handle,
+              band: hit.band,
+              expiresAt: expiresAt.toISOString(),
+            })),
           }
         : { queryId: body.queryId, outcome: 'no_hit' };
     await sealToMembers(tx, services, {
@@ -189,7 +229,9 @@ export const queryRequestHandler: EnvelopeHandler<ReceivedQuery> = {
     });
   },
 
-  afterCommit(services, _envelope, { body }) {
+  afterCommit(services, _envelope, received) {
+    if (!('hits' in received)) return;
+    const { body } = received;
     services.relay.notify([envelopeIdFor(services.identity.nodeId, 'query.hit', body.queryId, 1)]);
   },
 };
@@ -205,6 +247,13 @@ export const queryHitHandler: EnvelopeHandler<QueryHitBody> = {
         `no query ${body.queryId} of this node was sent to ${envelope.origin}`,
       );
     }
+    // A withdrawn query's late answers are not kept: its handles are gone at the answering node.
+    if (query.withdrawnAt) {
+      throw new EnvelopeRejected(
+        'ERR_QUERY_WITHDRAWN',
+        `query ${body.queryId} was withdrawn at ${query.withdrawnAt.toISOString()}`,
+      );
+    }
     const now = services.clock();
     await tx.insert(queryAnswers).values({
       queryId: query.id,
@@ -214,9 +263,15 @@ export const queryHitHandler: EnvelopeHandler<QueryHitBody> = {
       answeredAt: now,
     });
     if (body.outcome === 'hit') {
-      await tx
-        .insert(queryHits)
-        .values(body.hits.map((hit) => ({ nodeId: envelope.origin, queryId: query.id, ...hit })));
+      await tx.insert(queryHits).values(
+        body.hits.map((hit) => ({
+          nodeId: envelope.origin,
+          queryId: query.id,
+          handle: hit.handle,
+          band: hit.band,
+          expiresAt: hit.expiresAt ? new Date(hit.expiresAt) : null,
+        })),
+      );
     }
     await appendAudit(tx, {
       at: now,
@@ -230,20 +285,42 @@ export const queryHitHandler: EnvelopeHandler<QueryHitBody> = {
   },
 };
 
-export const detailRequestHandler: EnvelopeHandler<DetailRequestBody> = {
+export const detailRequestHandler: EnvelopeHandler<DetailRequestBody | DetailWithdrawalBody> = {
   async open(envelope, keys, services) {
     await requireAcceptedPurposes(envelope, services);
-    return openEnvelope(envelope, keys, DetailRequestBody);
+    const body = await openEnvelope(envelope, keys, DetailRequestEnvelopeBody);
+    if ('action' in body) return body;
+    if (body.about === 'query_hit') await refuseDeadHandle(services, envelope, body);
+    return body;
   },
 
   async apply(tx, services, envelope, body) {
-    const [hit] = await tx.select().from(hitHandles).where(eq(hitHandles.handle, body.handle)).limit(1);
-    if (!hit || hit.origin !== envelope.origin || hit.queryId !== body.queryId) {
+    if ('action' in body) return applyDetailWithdrawal(tx, services, envelope, body);
+    if (await withdrawnBefore(tx, envelope.origin, 'detail.request', body.requestId)) {
+      throw new EnvelopeRejected(
+        'ERR_DETAIL_REQUEST_WITHDRAWN',
+        `detail request ${body.requestId} was withdrawn before it arrived`,
+      );
+    }
+    // What is asked for: the case behind a hit, or this node's side of a cross-border match.
+    const target =
+      body.about === 'cross_border' ? await crossBorderDetailTarget(tx, envelope.origin, body) : undefined;
+    const [hit] =
+      body.about === 'query_hit'
+        ? await tx.select().from(hitHandles).where(eq(hitHandles.handle, body.handle)).limit(1)
+        : [];
+    if (
+      body.about === 'query_hit' &&
+      (!hit || hit.origin !== envelope.origin || hit.queryId !== body.queryId)
+    ) {
       throw new EnvelopeRejected(
         'ERR_SUBJECT_UNKNOWN',
         `no hit ${body.handle} was given to ${envelope.origin} for query ${body.queryId}`,
       );
     }
+    const caseId = target?.caseId ?? hit?.caseId ?? '';
+    const asked =
+      body.about === 'query_hit' ? `hit ${body.handle}` : `cross-border match ${target?.candidateId}`;
     const now = services.clock();
     const id = newId('dreq');
     await tx.insert(detailRequests).values({
@@ -251,9 +328,10 @@ export const detailRequestHandler: EnvelopeHandler<DetailRequestBody> = {
       direction: 'incoming',
       peerNode: envelope.origin,
       remoteId: body.requestId,
-      queryId: body.queryId,
-      handle: body.handle,
-      caseId: hit.caseId,
+      queryId: body.about === 'query_hit' ? body.queryId : null,
+      handle: body.about === 'query_hit' ? body.handle : null,
+      candidateId: target?.candidateId ?? null,
+      caseId,
       purpose: body.purpose,
       legalBasis: body.legalBasis,
       reason: body.reason,
@@ -271,7 +349,7 @@ export const detailRequestHandler: EnvelopeHandler<DetailRequestBody> = {
       recordType: 'detail_request',
       recordId: id,
       reason:
-        `${envelope.origin} request ${body.requestId} for case ${hit.caseId} (hit ${body.handle}) by ` +
+        `${envelope.origin} request ${body.requestId} for case ${caseId} (${asked}) by ` +
         `${requester(body.requestedBy)} for ${body.purpose} under ${body.legalBasis}, reference ` +
         `${body.caseReference}: ${body.reason}`.slice(0, 2000),
     });
@@ -293,13 +371,26 @@ export const detailResponseHandler: EnvelopeHandler<DetailResponseBody> = {
         `no detail request ${body.requestId} of this node was sent to ${envelope.origin}`,
       );
     }
+    // Withdrawn here before the answer arrived: an approval's full-tier case is not kept.
+    if (request.status === 'withdrawn') {
+      throw new EnvelopeRejected(
+        'ERR_DETAIL_REQUEST_WITHDRAWN',
+        `detail request ${request.id} was withdrawn before ${envelope.origin} answered it (${body.decision})`,
+      );
+    }
     const now = services.clock();
     await tx
       .update(detailRequests)
       .set({
         status: body.decision,
         decidedAt: new Date(body.decidedAt),
-        decisionReason: body.decision === 'denied' ? body.reason : null,
+        // A refusal keeps its stable code in front of the reason: `ERR_HIT_EXPIRED: …`.
+        decisionReason:
+          body.decision === 'denied'
+            ? body.reason
+            : body.decision === 'refused'
+              ? `${body.code}: ${body.reason}`
+              : null,
         details: body.decision === 'approved' ? body.details : null,
       })
       .where(eq(detailRequests.id, request.id));
@@ -310,7 +401,12 @@ export const detailResponseHandler: EnvelopeHandler<DetailResponseBody> = {
       action: 'detail.answered',
       recordType: 'detail_request',
       recordId: request.id,
-      reason: body.decision === 'denied' ? `denied: ${body.reason}` : 'approved: full-tier case received',
+      reason:
+        body.decision === 'approved'
+          ? 'approved: full-tier case received'
+          : body.decision === 'denied'
+            ? `denied: ${body.reason}`
+            : `refused without a decision: ${body.code}: ${body.reason}`,
     });
   },
 };

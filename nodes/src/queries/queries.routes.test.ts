@@ -187,7 +187,11 @@ describe.each(['pglite', 'postgres'] as const)(
       const [atWb, atNp] = seen.answers;
       expect(atWb).toMatchObject({ nodeId: 'IN-WB', outcome: 'hit', answeredAt: expect.any(String) });
       expect(atWb.hits).toEqual([
-        { handle: expect.stringMatching(/^hit_[0-9a-z]{26}$/), band: expect.any(String) },
+        {
+          handle: expect.stringMatching(/^hit_[0-9a-z]{26}$/),
+          band: expect.any(String),
+          expiresAt: expect.any(String),
+        },
       ]);
       expect(['strong', 'possible']).toContain(atWb.hits[0].band);
       expect(atNp).toMatchObject({ nodeId: 'NP', outcome: 'no_hit', hits: [] });
@@ -395,6 +399,7 @@ describe.each(['pglite', 'postgres'] as const)(
     });
 
     it('answers bad input and other roles with stable codes', async () => {
+      const cwc = (await wb.user('cwc_member', (await wb.unit({ type: 'cwc' })).id)).token;
       const cases: Array<[TestNode, string, string, string, unknown, number, string]> = [
         [
           mh,
@@ -443,8 +448,18 @@ describe.each(['pglite', 'postgres'] as const)(
           404,
           'DETAIL_REQUEST_NOT_FOUND',
         ],
-        [wb, cci, 'GET', '/v1/detail-requests', undefined, 403, 'FORBIDDEN'],
-        [wb, cci, 'GET', '/v1/detail-requests/dreq_0123456789abcdefghijklmnop', undefined, 403, 'FORBIDDEN'],
+        // A role that neither asks, decides nor reads matches (whose cross-border requests it would see).
+        [wb, cwc, 'GET', '/v1/detail-requests', undefined, 403, 'FORBIDDEN'],
+        [wb, cwc, 'GET', '/v1/detail-requests/dreq_0123456789abcdefghijklmnop', undefined, 403, 'FORBIDDEN'],
+        [
+          wb,
+          cci,
+          'GET',
+          '/v1/detail-requests/dreq_0123456789abcdefghijklmnop',
+          undefined,
+          404,
+          'DETAIL_REQUEST_NOT_FOUND',
+        ],
         [mh, ahtu, 'GET', '/v1/detail-requests?status=lost', undefined, 400, 'VALIDATION_FAILED'],
       ];
       for (const [node, token, method, path, body, status, code] of cases) {

@@ -1,7 +1,7 @@
 // Hit / no-hit queries from this node's anti-trafficking officers: ask (stored, audited and sealed
 // to every member the targets may reach, in one transaction with its outbox row), list the unit's
 // queries, and read one with each node's answer so far. A query belongs to the asking unit: other
-// units do not see it (404).
+// units do not see it (404). Withdrawing a query (or one detail request) is in withdrawal.routes.ts.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import {
   createQueryRoute,
@@ -20,6 +20,7 @@ import type { NodeEnv } from '../env.ts';
 import type { NodeServices } from '../services.ts';
 import { sealToMembers } from './envelopes.ts';
 import { queryAnswers as answersOf, queryRecipients } from './query.ts';
+import { registerWithdrawalRoutes } from './withdrawal.routes.ts';
 
 /** How long a query waits at the hub for a node to collect it. */
 const QUERY_LIFETIME_MS = 7 * 24 * 3_600_000;
@@ -164,6 +165,8 @@ export function registerQueryRoutes(app: OpenAPIHono<NodeEnv>, services: NodeSer
     await appendAudit(services.db, audit(c, 'query.read', queryId, 'read'));
     return c.json(query as Query, 200);
   });
+
+  registerWithdrawalRoutes(app, services, async (row) => (await withAnswers([row]))[0] as Query);
 }
 
 function toQuery(row: QueryRow, answers: Query['answers']): Query {
@@ -181,5 +184,8 @@ function toQuery(row: QueryRow, answers: Query['answers']): Query {
     envelopeId: row.envelopeId,
     createdAt: row.createdAt.toISOString(),
     answers,
+    withdrawnAt: row.withdrawnAt?.toISOString() ?? null,
+    withdrawnBy: row.withdrawnBy,
+    withdrawReason: row.withdrawReason,
   };
 }

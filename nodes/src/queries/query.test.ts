@@ -1,8 +1,16 @@
 // The plain functions of queries: who a query goes to under the federation policy, the profile it
-// is matched as, the band of an answer, and handles that say nothing.
-import type { FederationConfig } from '@khoj/contracts';
+// is matched as, the band of an answer, handles that say nothing, and when a handle dies.
+import type { ConsentScope, FederationConfig } from '@khoj/contracts';
 import { describe, expect, it } from 'vitest';
-import { hitBand, newHitHandle, policyAccepts, queryProfile, queryRecipients } from './query.ts';
+import {
+  handleDeadReason,
+  hitBand,
+  hitExpiry,
+  newHitHandle,
+  policyAccepts,
+  queryProfile,
+  queryRecipients,
+} from './query.ts';
 
 const members = ['BD', 'IN-BR', 'IN-MH', 'IN-WB', 'NP'].map((nodeId) => ({ nodeId }));
 const config = (nodes: FederationConfig['policy']['nodes']): FederationConfig => ({
@@ -106,5 +114,57 @@ describe('answers', () => {
     const handles = new Set(Array.from({ length: 1000 }, newHitHandle));
     expect(handles.size).toBe(1000);
     for (const handle of handles) expect(handle).toMatch(/^hit_[0-9a-z]{26}$/);
+  });
+});
+
+describe('handleDeadReason', () => {
+  const given = new Date('2026-11-01T00:00:00.000Z');
+  const handle = {
+    expiresAt: hitExpiry(given, 30),
+    purpose: 'anti_trafficking' as const,
+    origin: 'IN-MH',
+  };
+  const consent: ConsentScope = {
+    purposes: ['reunification', 'anti_trafficking'],
+    recipients: ['IN-*'],
+    fields: 'standard',
+    legalBasis: 'statute',
+    expiresAt: '2027-11-01T00:00:00.000Z',
+    grantedBy: 'user_1',
+    grantedAt: '2026-10-01T00:00:00.000Z',
+  };
+  const open = { status: 'open' as const, consent: null };
+  const soon = new Date('2026-11-15T00:00:00.000Z');
+
+  it('lives for its lifetime, and dies at its end', () => {
+    expect(handle.expiresAt.toISOString()).toBe('2026-12-01T00:00:00.000Z');
+    expect(handleDeadReason(handle, open, soon)).toBeUndefined();
+    expect(handleDeadReason(handle, open, new Date('2026-11-30T23:59:59.999Z'))).toBeUndefined();
+    expect(handleDeadReason(handle, open, handle.expiresAt)).toMatch(/^expired at 2026-12-01/);
+  });
+
+  it('dies with its case: gone, reunited, transferred or closed; not while under review or matched', () => {
+    expect(handleDeadReason(handle, undefined, soon)).toBe('its case is closed');
+    for (const status of ['reunited', 'transferred', 'closed'] as const)
+      expect(handleDeadReason(handle, { status, consent: null }, soon), status).toBe('its case is closed');
+    for (const status of ['under_review', 'matched'] as const)
+      expect(handleDeadReason(handle, { status, consent: null }, soon), status).toBeUndefined();
+  });
+
+  it("dies when the case's consent no longer covers the purpose for the asker, or has expired", () => {
+    const withConsent = (change: Partial<ConsentScope>) => ({
+      status: 'open' as const,
+      consent: { ...consent, ...change },
+    });
+    expect(handleDeadReason(handle, withConsent({}), soon)).toBeUndefined();
+    expect(handleDeadReason(handle, withConsent({ purposes: ['reunification'] }), soon)).toMatch(
+      /no longer shared for anti_trafficking with IN-MH/,
+    );
+    expect(handleDeadReason(handle, withConsent({ recipients: ['NP', 'IN-WB'] }), soon)).toMatch(
+      /no longer shared/,
+    );
+    expect(handleDeadReason(handle, withConsent({ expiresAt: '2026-11-10T00:00:00.000Z' }), soon)).toMatch(
+      /no longer shared/,
+    );
   });
 });

@@ -14,11 +14,34 @@ import {
   recipientMatches,
 } from '@khoj/contracts';
 import { toDetailSummary } from '../cases/report.ts';
-import type { CaseRow, QueryAnswerRow, QueryHitRow, QueryRow, UnitRow } from '../db/schema/index.ts';
+import type {
+  CaseRow,
+  HitHandleRow,
+  QueryAnswerRow,
+  QueryHitRow,
+  QueryRow,
+  UnitRow,
+} from '../db/schema/index.ts';
 import type { MatchProfile } from '../matching/profile.ts';
+import { consentExpired } from '../sharing/policy.ts';
 
 /** Most hits one answer carries: the strongest first. */
 export const MAX_HITS = 20;
+
+/** Default KHOJ_HIT_HANDLE_DAYS. */
+export const DEFAULT_HIT_HANDLE_DAYS = 30;
+
+/**
+ * Envelope versions under one subject: a `query.request` (subject: the query id) is the query at
+ * version 1 and its withdrawal at version 2; a `detail.request` (subject: the request id) likewise.
+ * Distinct versions give distinct envelope ids, and the outbox relays a subject's envelopes in
+ * order, so a withdrawal never overtakes what it withdraws.
+ */
+export const ASK_VERSION = 1;
+export const WITHDRAWAL_VERSION = 2;
+
+/** Case statuses after which the case's hit handles die: there is nothing left to ask about. */
+const CLOSED_CASE_STATUSES: ReadonlyArray<CaseRow['status']> = ['reunited', 'transferred', 'closed'];
 
 /**
  * The child a query describes, as a match profile on the side opposite to what it looks for: a
@@ -55,6 +78,40 @@ export function queryProfile(
 export function hitBand(band: 'alert' | 'review' | 'low'): HitBand | undefined {
   if (band === 'alert') return 'strong';
   if (band === 'review') return 'possible';
+  return undefined;
+}
+
+/** An officer of another node as the audit log names them. */
+export const requester = (who: { displayName: string; userId: string; unitId: string }): string =>
+  `${who.displayName} (${who.userId}, unit ${who.unitId})`;
+
+/** When a handle given at `givenAt` stops being honoured. */
+export function hitExpiry(givenAt: Date, days: number): Date {
+  return new Date(givenAt.getTime() + days * 86_400_000);
+}
+
+/**
+ * Why `handle` may no longer be used at `now`, or undefined while it may: its lifetime is over,
+ * its case is gone or closed, or the case's consent (when it has one) has expired or no longer
+ * covers the query's purpose for the asking node. Without a consent the case was never shared,
+ * and a hit reveals nothing: a detail request stays for an officer to decide.
+ */
+export function handleDeadReason(
+  handle: Pick<HitHandleRow, 'expiresAt' | 'purpose' | 'origin'>,
+  caseRow: Pick<CaseRow, 'status' | 'consent'> | undefined,
+  now: Date,
+): string | undefined {
+  if (handle.expiresAt.getTime() <= now.getTime()) return `expired at ${handle.expiresAt.toISOString()}`;
+  if (!caseRow || CLOSED_CASE_STATUSES.includes(caseRow.status)) return 'its case is closed';
+  const consent = caseRow.consent;
+  if (
+    consent &&
+    (consentExpired(consent, now) ||
+      !consent.purposes.includes(handle.purpose) ||
+      !consent.recipients.some((pattern) => recipientMatches(pattern, handle.origin)))
+  ) {
+    return `its case is no longer shared for ${handle.purpose} with ${handle.origin}`;
+  }
   return undefined;
 }
 
@@ -115,7 +172,11 @@ export function queryAnswers(
       outcome: answer.outcome,
       hits: hits
         .filter((hit) => hit.nodeId === nodeId)
-        .map((hit) => ({ handle: hit.handle, band: hit.band })),
+        .map((hit) => ({
+          handle: hit.handle,
+          band: hit.band,
+          expiresAt: hit.expiresAt?.toISOString() ?? null,
+        })),
       answeredAt: answer.answeredAt.toISOString(),
     };
   });

@@ -66,7 +66,14 @@ export function registerSharingRoutes(app: OpenAPIHono<NodeEnv>, services: NodeS
     const current = await caseFor(services, actor, caseId, 'case.update');
     const now = services.clock();
     const consent = input ? grantConsent(input, now) : null;
-    if (consent) await requireWithinPolicy(services.db, current, consent, now);
+    if (consent)
+      await requireWithinPolicy(
+        services.db,
+        current,
+        consent,
+        now,
+        caseAudit(c, services, 'case.consent.refused', caseId),
+      );
     const { updated, published, retracted } = await services.db.transaction(async (tx) => {
       const updated = await updateCase(tx, caseId, version, { consent, updatedAt: now });
       if (!updated)

@@ -4,7 +4,7 @@
 import type { Envelope, Receipt } from '@khoj/contracts';
 import type { InferSelectModel } from 'drizzle-orm';
 import { bigserial, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
-import { instant } from './columns.ts';
+import { instant, jsonText } from './columns.ts';
 
 export const envelopes = pgTable('envelopes', {
   id: text('id').primaryKey(),
@@ -14,7 +14,8 @@ export const envelopes = pgTable('envelopes', {
   type: text('type').notNull(),
   expiresAt: instant('expires_at').notNull(),
   digest: text('digest').notNull(),
-  body: jsonb('body').$type<Envelope>().notNull(),
+  /** The envelope's JSON as accepted (text: see jsonText). */
+  body: jsonText<Envelope>('body').notNull(),
   receipt: jsonb('receipt').$type<Receipt>().notNull(),
   traceparent: text('traceparent'),
   receivedAt: instant('received_at').notNull().defaultNow(),

@@ -1,5 +1,6 @@
-// Detail requests, both ways. `outgoing`: asked by an officer of this node for a hit of one of
-// its queries; the answer (the case at the full tier, or the denial's reason) is stored here.
+// Detail requests, both ways, about a hit of a query (query_id, handle) or the other side of a
+// cross-border match (candidate_id, this node's candidate). `outgoing`: asked by an officer of
+// this node; the answer (the case at the full tier, or the denial's reason) is stored here.
 // `incoming`: asked of this node for a case it holds, pending until an authorised officer
 // decides, escalated to the administrators when its deadline passes. Each node has its own id
 // for a request; `remote_id` is the requesting node's, which the response names.
@@ -17,9 +18,11 @@ export const detailRequests = pgTable(
     peerNode: text('peer_node').notNull(),
     /** The requesting node's id for the request (equal to `id` when outgoing). */
     remoteId: text('remote_id').notNull(),
-    queryId: text('query_id').notNull(),
-    handle: text('handle').notNull(),
-    /** Incoming: the case the handle stands for. */
+    queryId: text('query_id'),
+    handle: text('handle'),
+    /** About a cross-border match: this node's candidate for it. */
+    candidateId: text('candidate_id'),
+    /** Incoming: the case asked for. Outgoing about a cross-border match: this node's case of it. */
     caseId: text('case_id'),
     /** Outgoing: the asking unit (its officers see the request and its answer). */
     unitId: text('unit_id'),
@@ -44,6 +47,7 @@ export const detailRequests = pgTable(
   (table) => [
     uniqueIndex('detail_requests_remote').on(table.direction, table.peerNode, table.remoteId),
     index('detail_requests_status').on(table.direction, table.status, table.createdAt),
+    index('detail_requests_candidate').on(table.candidateId, table.createdAt),
   ],
 );
 export type DetailRequestRow = InferSelectModel<typeof detailRequests>;

@@ -15,6 +15,12 @@ export const foreignSummaries = pgTable(
     purposes: jsonb('purposes').$type<Purpose[]>().notNull(),
     fields: text('fields').$type<FieldsTier>().notNull(),
     receivedAt: instant('received_at').notNull().defaultNow(),
+    /**
+     * When the consent scope expires: not matched after it, even before the origin's retraction
+     * arrives. Null for summaries received before it was recorded (they have no blocking keys
+     * either, and are matched only when a newer version arrives).
+     */
+    expiresAt: instant('expires_at'),
   },
   (table) => [primaryKey({ columns: [table.origin, table.caseId] })],
 );

@@ -15,13 +15,19 @@ export const outbox = pgTable(
     subject: text('subject').notNull(),
     envelope: jsonb('envelope').$type<Envelope>().notNull(),
     traceparent: text('traceparent'),
-    /** pending → sent, or rejected when the hub refuses it for good (see lastError). */
-    status: text('status', { enum: ['pending', 'sent', 'rejected'] })
+    /**
+     * pending → sent, or rejected when the hub refuses it for good (see refusalCode, lastError);
+     * sent → dead_lettered when the hub dropped it undelivered past its expiry (dead_letters).
+     */
+    status: text('status', { enum: ['pending', 'sent', 'rejected', 'dead_lettered'] })
       .notNull()
       .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
     lastError: text('last_error'),
+    /** The hub's error code when it refused the envelope (RECIPIENT_NOT_ALLOWED, …), and when. */
+    refusalCode: text('refusal_code'),
+    refusedAt: instant('refused_at'),
     /** The hub's signed receipt: proof of submission. */
     receipt: jsonb('receipt').$type<Receipt>(),
     createdAt: instant('created_at').notNull().defaultNow(),

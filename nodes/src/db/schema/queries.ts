@@ -26,6 +26,11 @@ export const queries = pgTable(
     sentTo: text('sent_to').array().notNull(),
     envelopeId: text('envelope_id').notNull(),
     createdAt: instant('created_at').notNull().defaultNow(),
+    /** Set when the unit withdrew the query; answers arriving later are refused. */
+    withdrawnAt: instant('withdrawn_at'),
+    /** The officer (user id) who withdrew it, and why. */
+    withdrawnBy: text('withdrawn_by'),
+    withdrawReason: text('withdraw_reason'),
   },
   (table) => [index('queries_unit').on(table.unitId, table.createdAt)],
 );

@@ -4,6 +4,7 @@
 import type { HitBand } from '@khoj/contracts';
 import type { InferSelectModel } from 'drizzle-orm';
 import { index, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { instant } from './columns.ts';
 import { queries } from './queries.ts';
 
 export const queryHits = pgTable(
@@ -15,6 +16,8 @@ export const queryHits = pgTable(
       .notNull()
       .references(() => queries.id),
     band: text('band').$type<HitBand>().notNull(),
+    /** When the answering node stops honouring the handle (null: an answer that did not say). */
+    expiresAt: instant('expires_at'),
   },
   (table) => [
     primaryKey({ columns: [table.nodeId, table.handle] }),
