@@ -8,13 +8,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import {
   confirmCrossBorderCandidateRoute,
-  type DetailRequestBody,
   type RepatriationEntry,
   recordRepatriationStepRoute,
   rejectCrossBorderCandidateRoute,
   requestCrossBorderDetailsRoute,
 } from '@khoj/contracts';
-import { ApiError, newId } from '@khoj/platform';
+import { ApiError } from '@khoj/platform';
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { Action } from '../access/permissions.ts';
@@ -22,24 +21,14 @@ import { appendAudit } from '../audit/audit.store.ts';
 import { caseAudit } from '../cases/case-access.ts';
 import { checkTransition } from '../cases/lifecycle.ts';
 import { findCase } from '../cases/reports.store.ts';
-import {
-  type CaseRow,
-  type CrossBorderCandidateRow,
-  crossBorderCandidates,
-  type DetailRequestRow,
-  detailRequests,
-} from '../db/schema/index.ts';
+import { type CaseRow, type CrossBorderCandidateRow, crossBorderCandidates } from '../db/schema/index.ts';
 import type { NodeEnv } from '../env.ts';
 import type { ApplyTx } from '../exchange/handlers.ts';
-import { toDetailRequest } from '../queries/detail-requests.routes.ts';
-import { sealToMembers } from '../queries/envelopes.ts';
+import { sendDetailRequest, toDetailRequest } from '../queries/detail-requests.routes.ts';
 import type { NodeServices } from '../services.ts';
 import { candidateFor, candidateView, detailsReceived } from './candidate-view.ts';
 import { findCandidate, pairOf } from './cross-border.store.ts';
 import { addRepatriationStep, markMatched, sendMatchEvent } from './workflow.ts';
-
-/** How long a detail request waits at the hub to be collected (as for a query hit's). */
-const DETAIL_ENVELOPE_LIFETIME_MS = 30 * 24 * 3_600_000;
 
 export function registerCrossBorderWorkflowRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
   const self = services.identity.nodeId;
@@ -90,61 +79,16 @@ export function registerCrossBorderWorkflowRoutes(app: OpenAPIHono<NodeEnv>, ser
         'CANDIDATE_DECIDED',
         `candidate ${candidateId} is closed: ${candidate.closedReason}`,
       );
-    const now = services.clock();
-    const id = newId('dreq');
-    const row = await services.db.transaction(async (tx) => {
-      const body: DetailRequestBody = {
-        about: 'cross_border',
-        ...pairOf(candidate),
-        requestId: id,
-        reason: input.reason,
-        legalBasis: input.legalBasis,
-        purpose: input.purpose,
-        caseReference: input.caseReference,
-        requestedBy: { userId: actor.userId, displayName: actor.displayName, unitId: actor.unitId },
-        requestedAt: now.toISOString(),
-      };
-      const envelope = await sealToMembers(tx, services, {
-        type: 'detail.request',
-        subject: id,
-        body,
-        nodeIds: [candidate.foreignOrigin],
-        purposes: [input.purpose],
-        expiresAt: new Date(now.getTime() + DETAIL_ENVELOPE_LIFETIME_MS),
-      });
-      const [stored] = await tx
-        .insert(detailRequests)
-        .values({
-          id,
-          direction: 'outgoing',
-          peerNode: candidate.foreignOrigin,
-          remoteId: id,
-          candidateId,
-          caseId: local.id,
-          unitId: actor.unitId,
-          purpose: input.purpose,
-          legalBasis: input.legalBasis,
-          reason: input.reason,
-          caseReference: input.caseReference,
-          requestedBy: body.requestedBy,
-          status: 'pending',
-          envelopeId: envelope.id,
-          createdAt: now,
-        })
-        .returning();
-      await appendAudit(tx, {
-        ...audit(
-          c,
-          'detail.request',
-          id,
-          `to ${candidate.foreignOrigin} for its side of cross-border match ${candidateId}, ` +
-            `${input.purpose} under ${input.legalBasis}: ${input.reason}`,
-        ),
-        recordType: 'detail_request',
-      });
-      return stored as DetailRequestRow;
+    const row = await sendDetailRequest(services, c, {
+      peerNode: candidate.foreignOrigin,
+      about: { about: 'cross_border', ...pairOf(candidate) },
+      columns: { candidateId, caseId: local.id },
+      purpose: input.purpose,
+      legalBasis: input.legalBasis,
+      reason: input.reason,
+      caseReference: input.caseReference,
+      audit: `to ${candidate.foreignOrigin} for its side of cross-border match ${candidateId}`,
     });
-    services.relay.notify([row.envelopeId]);
     return c.json(toDetailRequest(row), 201);
   });
 

@@ -42,6 +42,95 @@ import { fullCaseDetails, handleDeadReason } from './query.ts';
 /** How long a detail request or response waits at the hub to be collected. */
 const DETAIL_ENVELOPE_LIFETIME_MS = 30 * 24 * 3_600_000;
 
+/** What an outgoing detail request asks about: a hit of a query, or the peer's side of a match. */
+type RequestedItem =
+  | { about: 'query_hit'; queryId: string; handle: string }
+  | { about: 'cross_border'; caseId: string; reference: string };
+
+export type OutgoingDetailRequest = {
+  peerNode: string;
+  about: RequestedItem;
+  /** The row's columns naming what it is about (query and handle, or candidate and local case). */
+  columns: Pick<Partial<DetailRequestRow>, 'queryId' | 'handle' | 'candidateId' | 'caseId'>;
+  purpose: DetailRequestRow['purpose'];
+  legalBasis: DetailRequestRow['legalBasis'];
+  reason: string;
+  caseReference: string;
+  /** The audit entry's account of whom it goes to and what for; purpose and reason are added. */
+  audit: string;
+};
+
+/**
+ * Asks `peerNode` for a case at the full tier: the `detail.request` sealed to that node only, the
+ * outgoing row and its audit entry in one transaction, then the relay woken. Shared by the
+ * requests about query hits (here) and about cross-border matches (cross-border/workflow.routes.ts).
+ */
+export async function sendDetailRequest(
+  services: NodeServices,
+  c: Context<NodeEnv>,
+  request: OutgoingDetailRequest,
+): Promise<DetailRequestRow> {
+  const actor = c.get('actor');
+  const now = services.clock();
+  const id = newId('dreq');
+  const requestedBy = { userId: actor.userId, displayName: actor.displayName, unitId: actor.unitId };
+  const row = await services.db.transaction(async (tx) => {
+    const body = {
+      ...request.about,
+      requestId: id,
+      reason: request.reason,
+      legalBasis: request.legalBasis,
+      purpose: request.purpose,
+      caseReference: request.caseReference,
+      requestedBy,
+      requestedAt: now.toISOString(),
+    } satisfies DetailRequestBody;
+    const envelope = await sealToMembers(tx, services, {
+      type: 'detail.request',
+      subject: id,
+      body,
+      nodeIds: [request.peerNode],
+      purposes: [request.purpose],
+      expiresAt: new Date(now.getTime() + DETAIL_ENVELOPE_LIFETIME_MS),
+    });
+    const [stored] = await tx
+      .insert(detailRequests)
+      .values({
+        id,
+        direction: 'outgoing',
+        peerNode: request.peerNode,
+        remoteId: id,
+        ...request.columns,
+        unitId: actor.unitId,
+        purpose: request.purpose,
+        legalBasis: request.legalBasis,
+        reason: request.reason,
+        caseReference: request.caseReference,
+        requestedBy,
+        status: 'pending',
+        envelopeId: envelope.id,
+        createdAt: now,
+      })
+      .returning();
+    await appendAudit(tx, {
+      actorId: actor.userId,
+      unitId: actor.unitId,
+      action: 'detail.request',
+      recordType: 'detail_request',
+      recordId: id,
+      reason: `${request.audit}, ${request.purpose} under ${request.legalBasis}: ${request.reason}`.slice(
+        0,
+        2000,
+      ),
+      requestId: c.get('requestId'),
+      at: now,
+    });
+    return stored as DetailRequestRow;
+  });
+  services.relay.notify([row.envelopeId]);
+  return row;
+}
+
 export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
   const self = services.identity.nodeId;
   const audit = (c: Context<NodeEnv>, action: string, recordId: string, reason: string) => ({
@@ -89,61 +178,16 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
         'HIT_EXPIRED',
         `hit ${input.handle} expired at ${hit.expiresAt.toISOString()} (${hit.nodeId} forgets its hits)`,
       );
-    const id = newId('dreq');
-    const row = await services.db.transaction(async (tx) => {
-      const body: DetailRequestBody = {
-        about: 'query_hit',
-        requestId: id,
-        queryId: hit.query.id,
-        handle: input.handle,
-        reason: input.reason,
-        legalBasis: input.legalBasis,
-        purpose: input.purpose,
-        caseReference: hit.query.caseReference,
-        requestedBy: { userId: actor.userId, displayName: actor.displayName, unitId: actor.unitId },
-        requestedAt: now.toISOString(),
-      };
-      const envelope = await sealToMembers(tx, services, {
-        type: 'detail.request',
-        subject: id,
-        body,
-        nodeIds: [hit.nodeId],
-        purposes: [input.purpose],
-        expiresAt: new Date(now.getTime() + DETAIL_ENVELOPE_LIFETIME_MS),
-      });
-      const [stored] = await tx
-        .insert(detailRequests)
-        .values({
-          id,
-          direction: 'outgoing',
-          peerNode: hit.nodeId,
-          remoteId: id,
-          queryId: hit.query.id,
-          handle: input.handle,
-          unitId: actor.unitId,
-          purpose: input.purpose,
-          legalBasis: input.legalBasis,
-          reason: input.reason,
-          caseReference: hit.query.caseReference,
-          requestedBy: body.requestedBy,
-          status: 'pending',
-          envelopeId: envelope.id,
-          createdAt: now,
-        })
-        .returning();
-      await appendAudit(
-        tx,
-        audit(
-          c,
-          'detail.request',
-          id,
-          `to ${hit.nodeId} for hit ${input.handle} of query ${hit.query.id}, ${input.purpose} under ` +
-            `${input.legalBasis}: ${input.reason}`,
-        ),
-      );
-      return stored as DetailRequestRow;
+    const row = await sendDetailRequest(services, c, {
+      peerNode: hit.nodeId,
+      about: { about: 'query_hit', queryId: hit.query.id, handle: input.handle },
+      columns: { queryId: hit.query.id, handle: input.handle },
+      purpose: input.purpose,
+      legalBasis: input.legalBasis,
+      reason: input.reason,
+      caseReference: hit.query.caseReference,
+      audit: `to ${hit.nodeId} for hit ${input.handle} of query ${hit.query.id}`,
     });
-    services.relay.notify([row.envelopeId]);
     return c.json(toDetailRequest(row), 201);
   });
 
