@@ -105,12 +105,43 @@ export function envelopeDigest(envelope: Envelope): string {
 /**
  * The idempotency key: one envelope per origin, subject and version, so a retried publication
  * of the same case version can never become two envelopes.
+ *
+ * An id is bound to its origin and type, so that nobody else can take it: it starts with a
+ * prefix derived from (origin, type) alone, which the hub and every recipient check against the
+ * envelope's authenticated origin (`envelopeIdBelongsTo`). The rest is derived from (origin,
+ * type, subject, version), which only the origin knows in full (the subject is inside the
+ * encrypted payload). Without the prefix, a member that learned a case id from a summary could
+ * compute the origin's next ids (its retraction, its next version) and submit envelopes of its
+ * own under them first, so that the origin's were refused as conflicts.
  */
 export function envelopeIdFor(origin: string, type: EnvelopeType, subject: string, version: number): string {
-  const hex = digestOf([origin, type, subject, version]);
-  return `env_${BigInt(`0x${hex.slice(0, 40)}`)
-    .toString(36)
-    .padStart(31, '0')}`;
+  const rest = base36(digestOf([origin, type, subject, version]).slice(0, 40), ID_REST_LENGTH);
+  return `env_${envelopeIdPrefix(origin, type)}${rest}`;
+}
+
+/** Characters of an envelope id after `env_`: the (origin, type) prefix, then the subject part. */
+const ID_PREFIX_LENGTH = 13; // 64 bits of SHA-256 in base 36
+const ID_REST_LENGTH = 31; // 160 bits
+
+/** The part of every id of `origin`'s envelopes of `type` that follows `env_`. */
+export function envelopeIdPrefix(origin: string, type: EnvelopeType): string {
+  return base36(digestOf(['khoj.envelope-id', origin, type]).slice(0, 16), ID_PREFIX_LENGTH);
+}
+
+/**
+ * Is `id` one that `origin` may use for an envelope of `type`? The hub refuses any other at
+ * submission (ENVELOPE_ID_MISMATCH) and a node refuses it on receipt, so an id, once it names an
+ * envelope anywhere, names one of that origin's and type's only.
+ */
+export function envelopeIdBelongsTo(id: string, origin: string, type: EnvelopeType): boolean {
+  return (
+    id.length === 4 + ID_PREFIX_LENGTH + ID_REST_LENGTH &&
+    id.startsWith(`env_${envelopeIdPrefix(origin, type)}`)
+  );
+}
+
+function base36(hex: string, length: number): string {
+  return BigInt(`0x${hex}`).toString(36).padStart(length, '0');
 }
 
 /** The hub's signed proof that it accepted an envelope: time and envelope digest. */

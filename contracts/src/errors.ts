@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   CSRF_TOKEN_INVALID: 403,
   NODE_NOT_REGISTERED: 403,
   ORIGIN_MISMATCH: 403,
+  /** The envelope id is not one of its origin's ids for its type (contracts' `envelopeIdBelongsTo`). */
+  ENVELOPE_ID_MISMATCH: 403,
   CERT_REVOKED: 403,
   ADMIN_CERT_REQUIRED: 403,
   /** The sender's federation policy (allowsRecipients) does not allow a recipient. */

@@ -26,7 +26,8 @@ export async function startHubServer(services: HubServices): Promise<RunningHub>
   const mutual = await listen(app, {
     host: services.config.host,
     port: services.config.port,
-    tls: { cert, key, ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    // TLS versions and suites: platform's TLS_POLICY, on both listeners.
+    tls: { cert, key, ca, requestCert: true, rejectUnauthorized: true },
   });
   const open =
     services.config.publicPort === undefined
@@ -34,7 +35,7 @@ export async function startHubServer(services: HubServices): Promise<RunningHub>
       : await listen(app, {
           host: services.config.host,
           port: services.config.publicPort,
-          tls: { cert, key, requestCert: false, minVersion: 'TLSv1.2' },
+          tls: { cert, key, requestCert: false },
         }).catch(async (error: unknown) => {
           await mutual.close();
           throw error;

@@ -6,6 +6,28 @@ import { serve } from '@hono/node-server';
 
 export type RunningServer = { url: string; port: number; close(): Promise<void> };
 
+/**
+ * The TLS every khoj listener speaks, whatever its caller asks: TLS 1.3, or TLS 1.2 with an
+ * ephemeral (ECDHE) key exchange and an AEAD cipher only — no static-RSA key exchange (no forward
+ * secrecy), no CBC or SHA-1 suites, which Node's defaults still offer on TLS 1.2. TLS 1.3 suites
+ * are all AEAD; its three are named so the list is complete in one place.
+ */
+export const TLS_POLICY = {
+  minVersion: 'TLSv1.2',
+  ciphers: [
+    'TLS_AES_256_GCM_SHA384',
+    'TLS_CHACHA20_POLY1305_SHA256',
+    'TLS_AES_128_GCM_SHA256',
+    'ECDHE-ECDSA-AES256-GCM-SHA384',
+    'ECDHE-RSA-AES256-GCM-SHA384',
+    'ECDHE-ECDSA-CHACHA20-POLY1305',
+    'ECDHE-RSA-CHACHA20-POLY1305',
+    'ECDHE-ECDSA-AES128-GCM-SHA256',
+    'ECDHE-RSA-AES128-GCM-SHA256',
+  ].join(':'),
+  honorCipherOrder: true,
+} as const satisfies ServerOptions;
+
 /** Anything with hono's `fetch` (its env type varies by app, so it is left open here). */
 type FetchApp = { fetch: (request: Request, env: never) => Response | Promise<Response> };
 
@@ -19,7 +41,9 @@ export async function listen(
         fetch: app.fetch as Parameters<typeof serve>[0]['fetch'],
         hostname: options.host,
         port: options.port,
-        ...(options.tls ? { createServer: createHttpsServer, serverOptions: options.tls } : {}),
+        ...(options.tls
+          ? { createServer: createHttpsServer, serverOptions: { ...options.tls, ...TLS_POLICY } }
+          : {}),
       },
       () => resolve(started as Server),
     );

@@ -11,17 +11,21 @@
 // hub's handling of an envelope id submitted twice, an older version arriving after a newer one,
 // and an envelope expiring undelivered (a dead letter for the origin).
 import { randomUUID } from 'node:crypto';
-import type {
-  CaseSummary,
-  CreatedReport,
-  Envelope,
-  ForeignSummary,
-  PublicJwk,
-  Purpose,
-  Report,
-  ReportInput,
-  SharedCase,
+import {
+  type CaseSummary,
+  type CreatedReport,
+  type Envelope,
+  type EnvelopeType,
+  envelopeIdFor,
+  envelopeSigningInput,
+  type ForeignSummary,
+  type PublicJwk,
+  type Purpose,
+  type Report,
+  type ReportInput,
+  type SharedCase,
 } from '@khoj/contracts';
+import { signDetached } from '@khoj/pki';
 import { federationLayout } from '@khoj/tools';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +122,12 @@ describe('consent-scoped exchange between separate processes over mutual TLS', {
     eventually(`NP to relay ${envelopeId}`, async () => {
       const [row] = await db('NP').select().from(outbox).where(eq(outbox.envelopeId, envelopeId));
       return row && row.status !== 'pending' ? row : undefined;
+    });
+  /** NP's retraction envelope for `caseId` (read from the outbox's JSON). */
+  const retractionOf = (caseId: string) =>
+    eventually(`NP's retraction of ${caseId}`, async () => {
+      const rows = await db('NP').select().from(outbox).where(eq(outbox.subject, caseId));
+      return rows.find((row) => row.envelope.type === 'case.retraction');
     });
   const inboxEntry = (nodeId: NodeId, envelopeId: string) =>
     eventually(`${envelopeId} in ${nodeId}'s inbox log`, async () => {
@@ -268,13 +278,6 @@ describe('consent-scoped exchange between separate processes over mutual TLS', {
         });
       }
     });
-
-    /** NP's retraction envelope for `caseId` (read from the outbox's JSON). */
-    const retractionOf = (caseId: string) =>
-      eventually(`NP's retraction of ${caseId}`, async () => {
-        const rows = await db('NP').select().from(outbox).where(eq(outbox.subject, caseId));
-        return rows.find((row) => row.envelope.type === 'case.retraction');
-      });
 
     it('case.retraction: reunited at NP, the summary is deleted at both recipients, tombstoned and acknowledged', async () => {
       const caseId = shared.report.caseId;
@@ -704,6 +707,110 @@ describe('consent-scoped exchange between separate processes over mutual TLS', {
           [],
         );
       });
+    });
+  });
+
+  // A member that received NP's summary knows its case id, and so could compute NP's next
+  // envelope ids; before ids were bound to their origin it could take them first, and NP's
+  // retraction was refused as a conflict (the child's summary stayed at every recipient).
+  describe('a member squatting another member’s envelope ids', () => {
+    it('refuses every id BD tries to take from NP, and NP’s retraction still reaches IN-WB and BD', async () => {
+      const created = await report(missingAtNp('Pasang Sherpa'));
+      const caseId = created.report.caseId;
+      await arrived('BD', caseId);
+      await arrived('IN-WB', caseId);
+
+      const bdKeys = await readOwnKeys(nodePaths(federationLayout(federation.home).node('BD').home));
+      const [inwb] = await db('BD')
+        .select()
+        .from(federationMembers)
+        .where(eq(federationMembers.nodeId, 'IN-WB'));
+      /** An envelope of BD's own (its origin, its signature) under the id of BD's choosing. */
+      const asBd = async (id: string, type: EnvelopeType, version: number): Promise<Envelope> => {
+        const own = await sealEnvelope({
+          type,
+          origin: 'BD',
+          subject: caseId,
+          version,
+          body: { squatted: id },
+          recipients: [{ nodeId: 'IN-WB', encryptionKey: inwb?.encryptionKeys[0] as PublicJwk }],
+          purposes: ['reunification'],
+          expiresAt: new Date(Date.now() + DAY),
+          signingKey: bdKeys.signing,
+          now: new Date(),
+        });
+        const { signature: _signature, ...unsigned } = { ...own, id };
+        return { ...unsigned, signature: await signDetached(envelopeSigningInput(unsigned), bdKeys.signing) };
+      };
+      // NP's next retractions and versions, and its notices about the case, for versions 1..5.
+      const squats: Envelope[] = [];
+      for (const type of ['case.retraction', 'case.summary', 'match.notice'] as const) {
+        for (let version = 1; version <= 5; version++) {
+          squats.push(await asBd(envelopeIdFor('NP', type, caseId, version), type, version));
+        }
+      }
+      const bd = await federation.asNode('BD');
+      for (const squat of squats) {
+        const { status, body } = await bd.request<{ error?: { code: string } }>(
+          'POST',
+          '/v1/envelopes',
+          squat,
+        );
+        expect(status, squat.id).toBe(403);
+        expect(body.error?.code).toBe('ENVELOPE_ID_MISMATCH');
+      }
+      const honest = await asBd(envelopeIdFor('BD', 'case.summary', caseId, 1), 'case.summary', 1);
+      const batch = await bd.request<{ results: Array<{ status: number; error?: { code: string } }> }>(
+        'POST',
+        '/v1/envelopes/batch',
+        { envelopes: [...squats.slice(0, 5), honest, ...squats.slice(5)] },
+      );
+      expect(batch.status).toBe(200);
+      expect(batch.body.results.map((result) => result.error?.code ?? result.status)).toEqual([
+        ...squats.slice(0, 5).map(() => 'ENVELOPE_ID_MISMATCH'),
+        201,
+        ...squats.slice(5).map(() => 'ENVELOPE_ID_MISMATCH'),
+      ]);
+      expect(
+        await hubDb()
+          .select({ id: envelopes.id })
+          .from(envelopes)
+          .where(
+            and(
+              eq(envelopes.origin, 'BD'),
+              inArray(
+                envelopes.id,
+                squats.map((squat) => squat.id),
+              ),
+            ),
+          ),
+      ).toEqual([]);
+
+      // NP closes the case as reunited: its retraction is accepted and reaches both recipients.
+      for (const [to, version] of [
+        ['matched', created.report.version],
+        ['reunited', created.report.version + 1],
+      ] as const) {
+        const moved = await federation.call(
+          'np.police',
+          'POST',
+          `/v1/reports/${caseId}/transitions`,
+          {
+            to,
+            reason: 'reunited at Kakarbhitta',
+          },
+          { 'if-match': `"${version}"` },
+        );
+        expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      }
+      const sent = await retractionOf(caseId);
+      expect((await relayed(sent.envelopeId)).status).toBe('sent');
+      for (const nodeId of ['IN-WB', 'BD'] as const) {
+        await eventually(`the summary to be gone at ${nodeId}`, async () =>
+          (await heldAt(nodeId, caseId)).length === 0 ? true : undefined,
+        );
+        expect((await inboxEntry(nodeId, sent.envelopeId)).outcome).toBe('applied');
+      }
     });
   });
 });

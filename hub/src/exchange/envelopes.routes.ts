@@ -11,6 +11,7 @@ import {
   Envelope,
   type EnvelopeBatchResult,
   envelopeDigest,
+  envelopeIdBelongsTo,
   type Receipt,
   statusForCode,
   submitEnvelopeBatchRoute,
@@ -129,9 +130,12 @@ async function submitEnvelope(
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     // A retry of an envelope accepted earlier gets its receipt, even if the policy has changed
-    // or the envelope has expired since: the hub has it.
-    const earlier = classifySubmission(digest, await findEnvelopeDigest(services.db, envelope.id));
-    if (earlier.kind === 'retry') return { status: 200, receipt: earlier.receipt };
+    // or the envelope has expired since: the hub has it. Only its origin's retry: anyone else
+    // offering the same bytes (a recipient replaying what it received) is refused.
+    if (envelope.origin === caller && envelopeIdBelongsTo(envelope.id, caller, envelope.type)) {
+      const earlier = classifySubmission(digest, await findEnvelopeDigest(services.db, envelope.id));
+      if (earlier.kind === 'retry') return { status: 200, receipt: earlier.receipt };
+    }
     await recordRefusal(services.db, {
       sender: caller,
       envelopeId: envelope.id,
@@ -180,6 +184,14 @@ function admit(envelope: Envelope, caller: MemberRow, trust: TrustSnapshot, now:
     throw new ApiError(
       'ORIGIN_MISMATCH',
       `envelope origin ${envelope.origin} is not the calling node ${caller.nodeId}`,
+    );
+  }
+  // Before anything else is read or stored under the id: an id the caller cannot own would let it
+  // take another member's next envelope (its retraction) and have the rightful one refused.
+  if (!envelopeIdBelongsTo(envelope.id, caller.nodeId, envelope.type)) {
+    throw new ApiError(
+      'ENVELOPE_ID_MISMATCH',
+      `envelope id ${envelope.id} is not one of ${caller.nodeId}'s ids for ${envelope.type}`,
     );
   }
   const validKeys = trust.signingKeysAt(caller.nodeId, now);

@@ -14,6 +14,8 @@ import type { TestNode } from './test-federation.ts';
 
 export type EnvelopeOptions = {
   type?: EnvelopeType;
+  /** An id of the test's choosing instead of the one derived from origin, type, subject and version. */
+  id?: string;
   /** As written in the envelope (node ids, or `*` / `IN-*` for a query); default: the ids of `to`. */
   recipients?: string[];
   purposes?: Purpose[];
@@ -39,12 +41,14 @@ export async function sealedEnvelope(
     to.map((node) => ({ kid: node.encryption.kid, publicJwk: node.encryption.publicJwk })),
   );
   const unsigned: UnsignedEnvelope = {
-    id: envelopeIdFor(
-      from.nodeId,
-      type,
-      options.subject ?? `case_${crypto.randomUUID().replaceAll('-', '')}`,
-      options.version ?? 1,
-    ),
+    id:
+      options.id ??
+      envelopeIdFor(
+        from.nodeId,
+        type,
+        options.subject ?? `case_${crypto.randomUUID().replaceAll('-', '')}`,
+        options.version ?? 1,
+      ),
     type,
     origin: from.nodeId,
     recipients: options.recipients ?? to.map((node) => node.nodeId),

@@ -1,9 +1,10 @@
 // The inbox puller: long-polls the hub for this node's envelopes, opens each one with the
 // handler of its type (handlers.ts: origin signature end to end, decryption, payload checks),
-// applies it exactly once in effect (the inbox log is keyed on the envelope id), and
+// applies it exactly once in effect (the inbox log is keyed on the envelope id, which is bound
+// to its origin and type: an id that is not is refused before the log is touched), and
 // acknowledges it. An envelope that can never be applied is logged as rejected with its reason,
 // audited, and acknowledged, so it cannot block the inbox.
-import type { Delivery } from '@khoj/contracts';
+import { type Delivery, envelopeIdBelongsTo } from '@khoj/contracts';
 import { inSpan, SpanKind } from '@khoj/platform';
 import { count, eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
@@ -69,6 +70,12 @@ async function applyDelivery(services: NodeServices, { envelope, traceparent }: 
       attributes: { 'khoj.envelope.id': envelope.id, 'khoj.origin': envelope.origin },
     },
     async () => {
+      if (!envelopeIdBelongsTo(envelope.id, envelope.origin, envelope.type)) {
+        // Refused before the inbox log is read or written: logging it under this id would make
+        // the id's rightful envelope, arriving later, look like a redelivery and be skipped.
+        await refuseForeignId(services, envelope);
+        return;
+      }
       const [seen] = await services.db
         .select()
         .from(inboxLog)
@@ -134,6 +141,19 @@ async function applyDelivery(services: NodeServices, { envelope, traceparent }: 
       }
     },
   );
+}
+
+/** Audited only: the id belongs to another origin or type, so it is not ours to log it under. */
+async function refuseForeignId(services: NodeServices, envelope: Delivery['envelope']): Promise<void> {
+  const reason = `ERR_ENVELOPE_ID_MISMATCH: ${envelope.id} is not one of ${envelope.origin}'s ids for ${envelope.type}`;
+  services.log(`envelope from ${envelope.origin} refused: ${reason}`);
+  await appendAudit(services.db, {
+    actorId: `node:${envelope.origin}`,
+    action: 'envelope.refused',
+    recordType: 'envelope',
+    recordId: envelope.id,
+    reason,
+  });
 }
 
 export async function inboxCounts(services: NodeServices): Promise<{ received: number; rejected: number }> {

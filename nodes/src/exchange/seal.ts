@@ -116,6 +116,8 @@ export type RejectionCode =
   | 'ERR_DECRYPTION_FAILED'
   | 'ERR_PAYLOAD_INVALID'
   | 'ERR_ORIGIN_MISMATCH'
+  // The id is not one its origin may use for its type (contracts' envelopeIdBelongsTo):
+  | 'ERR_ENVELOPE_ID_MISMATCH'
   | 'ERR_TYPE_UNSUPPORTED'
   // The receiver's own policy (a purpose it does not accept, a scope already expired, …):
   | 'ERR_PURPOSE_NOT_ACCEPTED'

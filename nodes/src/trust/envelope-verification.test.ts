@@ -2,11 +2,11 @@
 // configuration and a pinned clock: a key rotated out verifies what it signed during its overlap
 // and nothing after; a revoked node's envelopes signed after the revocation are refused (logged
 // with their code and acknowledged); without a valid configuration nothing is taken from the hub.
-import type { CaseSummary, ConfigMember, Delivery } from '@khoj/contracts';
-import { generateEncryptionKey, toPublicJwk } from '@khoj/pki';
-import { eq } from 'drizzle-orm';
+import { type CaseSummary, type ConfigMember, type Delivery, envelopeSigningInput } from '@khoj/contracts';
+import { generateEncryptionKey, signDetached, toPublicJwk } from '@khoj/pki';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { federationConfig, inboxLog } from '../db/schema/index.ts';
+import { auditLog, federationConfig, inboxLog } from '../db/schema/index.ts';
 import { createDirectory } from '../exchange/directory.ts';
 import { pullOnce } from '../exchange/inbox.ts';
 import { sealCaseSummary } from '../exchange/seal.ts';
@@ -221,5 +221,33 @@ describe('envelope verification at the node, by the federation configuration', (
     expect(logs.join('\n')).toMatch(
       /rejected: ERR_ORIGIN_REVOKED BD was revoked at 2026-06-01T00:30:00.000Z/,
     );
+  });
+
+  it("refuses an envelope under another origin's id without taking that id from the rightful envelope", async () => {
+    acked = [];
+    await services.directory.refresh();
+    const rightful = await envelope(np, 'NP', minutes(20));
+    // BD (not yet revoked at minute 25) signs an envelope of its own under NP's id: the hub
+    // refuses this, so only a hub that failed would deliver it — the node checks again.
+    const own = await envelope(bd, 'BD', minutes(25));
+    const { signature: _signature, ...unsigned } = { ...own, id: rightful.id };
+    const squatted = {
+      ...unsigned,
+      signature: await signDetached(envelopeSigningInput(unsigned), bd.signing),
+    };
+    deliveries = [{ envelope: squatted }, { envelope: rightful }];
+    expect(await pullOnce(services, 0)).toBe(2);
+
+    expect(await outcome(rightful.id)).toBe('applied');
+    const [logged] = await services.db.select().from(inboxLog).where(eq(inboxLog.envelopeId, rightful.id));
+    expect(logged?.origin).toBe('NP');
+    const refusals = await services.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'envelope.refused'), eq(auditLog.recordId, rightful.id)));
+    expect(refusals.map((entry) => [entry.actorId, entry.reason?.split(':')[0]])).toEqual([
+      ['node:BD', 'ERR_ENVELOPE_ID_MISMATCH'],
+    ]);
+    expect(logs.join('\n')).toMatch(/ERR_ENVELOPE_ID_MISMATCH/);
   });
 });
