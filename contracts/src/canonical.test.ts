@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, digestOf } from './canonical.ts';
+import { InputError, MAX_DOCUMENT_DEPTH } from './input.ts';
+
+/** `levels` arrays or objects inside one another, built without recursion. */
+function nested(levels: number, kind: 'array' | 'object'): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i++) value = kind === 'array' ? [value] : { a: value };
+  return value;
+}
 
 describe('canonicalJson', () => {
   it('does not depend on key order, at any depth', () => {
@@ -36,6 +44,18 @@ describe('canonicalJson', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalJson(cyclic)).toThrow(TypeError);
+  });
+
+  it('refuses a value nested deeper than MAX_DOCUMENT_DEPTH with a coded error, not a stack overflow', () => {
+    expect(() => canonicalJson(nested(MAX_DOCUMENT_DEPTH, 'object'))).not.toThrow();
+    expect(() => canonicalJson(nested(MAX_DOCUMENT_DEPTH, 'array'))).not.toThrow();
+    for (const levels of [MAX_DOCUMENT_DEPTH + 1, 200_000]) {
+      for (const kind of ['array', 'object'] as const) {
+        const attempt = () => canonicalJson({ payload: { unprotected: nested(levels - 2, kind) } });
+        expect(attempt).toThrow(InputError);
+        expect(attempt).toThrow(expect.objectContaining({ code: 'DOCUMENT_TOO_DEEP' }));
+      }
+    }
   });
 
   it('allows the same object twice when it is not a cycle', () => {

@@ -4,8 +4,11 @@
 // output. Values JSON.stringify would silently drop or distort are rejected instead, because
 // two parties hashing "the same" object must never disagree. These are the bytes every party
 // (origin node, hub, receiving node) signs, digests and verifies: part of the wire contract.
+// Nesting is limited to MAX_DOCUMENT_DEPTH (input.ts) and refused with a coded InputError before
+// the recursion could overflow the stack, whoever built the value.
 
 import { createHash } from 'node:crypto';
+import { InputError, MAX_DOCUMENT_DEPTH } from './input.ts';
 
 export function canonicalJson(value: unknown): string {
   return write(value, '$', new Set());
@@ -27,6 +30,13 @@ function write(value: unknown, path: string, ancestors: Set<object>): string {
       throw new TypeError(`canonicalJson: ${typeof value} at ${path} has no JSON form`);
   }
   if (ancestors.has(value)) throw new TypeError(`canonicalJson: cycle at ${path}`);
+  // The ancestors are exactly the objects and arrays enclosing this one: their number is its depth.
+  if (ancestors.size >= MAX_DOCUMENT_DEPTH) {
+    throw new InputError(
+      'DOCUMENT_TOO_DEEP',
+      `canonicalJson: nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
+    );
+  }
   ancestors.add(value);
   try {
     if (Array.isArray(value)) {

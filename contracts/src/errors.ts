@@ -4,6 +4,14 @@ import { z } from '@hono/zod-openapi';
 
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  /**
+   * Text khoj cannot take (contracts' input.ts): a control character other than tab/LF/CR (none
+   * at all in a path), an unpaired surrogate, bytes that are not UTF-8, malformed %-encoding —
+   * in the path, the query, a header or the body (a value or a key, at any depth).
+   */
+  INPUT_ENCODING_INVALID: 400,
+  /** A JSON document nested deeper than MAX_DOCUMENT_DEPTH (64), refused before it is parsed. */
+  DOCUMENT_TOO_DEEP: 400,
   SIGNATURE_INVALID: 400,
   RECIPIENT_UNKNOWN: 400,
   CSR_INVALID: 400,

@@ -7,6 +7,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { Purpose } from './consent.ts';
 import { NodeId, RecipientPattern } from './ids.ts';
+import { parseJsonDocument } from './input.ts';
 import { PublicJwk } from './keys.ts';
 
 const Instant = z.iso.datetime({ offset: true });
@@ -222,7 +223,8 @@ export function memberKeyValidAt(
 
 function parseJson(part: string, what: string): unknown {
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    // Nesting checked before parsing (input.ts); a refusal is reported as malformed, as bad JSON is.
+    return parseJsonDocument(Buffer.from(part, 'base64url').toString('utf8'));
   } catch {
     throw new FederationConfigError('ERR_CONFIG_MALFORMED', `the JWS ${what} is not base64url JSON`);
   }

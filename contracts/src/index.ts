@@ -17,6 +17,7 @@ export * from './hub-admin-api.ts';
 export * from './hub-api.ts';
 export * from './hub-trust-api.ts';
 export * from './ids.ts';
+export * from './input.ts';
 export * from './intake-api.ts';
 export * from './jwe.ts';
 export * from './keys.ts';

@@ -15,6 +15,7 @@ import { digestOf } from './canonical.ts';
 import { Purpose } from './consent.ts';
 import { EnvelopeType } from './envelope.ts';
 import { EnvelopeId, NodeId } from './ids.ts';
+import { parseJsonDocument } from './input.ts';
 import type { PublicJwk } from './keys.ts';
 
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex SHA-256');
@@ -262,7 +263,8 @@ export function verifyCheckpoint(checkpoint: SignedCheckpoint, hubKey: PublicJwk
 
 function decodeJson(part: string): unknown {
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    // Nesting checked before parsing (input.ts); a refusal is reported as malformed, as bad JSON is.
+    return parseJsonDocument(Buffer.from(part, 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }

@@ -17,7 +17,7 @@ import {
   submitEnvelopeBatchRoute,
   submitEnvelopeRoute,
 } from '@khoj/contracts';
-import { ApiError, currentTraceparent } from '@khoj/platform';
+import { ApiError, currentTraceparent, errorLine } from '@khoj/platform';
 import type { MemberRow } from '../db/schema/index.ts';
 import type { HubEnv } from '../env.ts';
 import type { HubServices } from '../services.ts';
@@ -94,7 +94,7 @@ async function submitBatchItem(
     if (!(error instanceof ApiError)) {
       // As a single submission's 500: logged here, the node retries it; the others keep their answers.
       services.log(
-        `envelope ${parsed.data.id} of a batch (request ${submitter.requestId}) failed: ${String(error)}`,
+        `envelope ${parsed.data.id} of a batch (request ${submitter.requestId}) failed: ${errorLine(error)}`,
       );
       return {
         envelopeId: parsed.data.id,

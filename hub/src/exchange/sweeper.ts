@@ -1,6 +1,8 @@
 // The running hub's periodic work on the exchange: the expiry sweep (dead letters) and a signed
 // checkpoint of the transparency log whenever it has grown, so the log is checkpointed even when
 // no member asks. Started with the server, stopped (and awaited) with it.
+
+import { errorLine } from '@khoj/platform';
 import type { HubServices } from '../services.ts';
 import { currentCheckpoint } from '../transparency/transparency.ts';
 import { sweepExpired } from './dead-letters.ts';
@@ -18,7 +20,7 @@ export function startExchangeSweeper(services: HubServices, intervalMs = DEFAULT
       if (dropped > 0) services.log(`exchange: ${dropped} expired envelope(s) became dead letters`);
       await currentCheckpoint(services);
     } catch (error) {
-      services.log(`exchange sweep failed: ${String(error)}`);
+      services.log(`exchange sweep failed: ${errorLine(error)}`);
     }
   };
   const schedule = () => {

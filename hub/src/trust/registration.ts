@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NodeId, PublicJwk } from '@khoj/contracts';
 import { certificateFingerprint, nodeIdFromCertificate, verifyCertificateChain } from '@khoj/pki';
+import { errorLine } from '@khoj/platform';
 import { z } from 'zod';
 
 export const MemberRegistration = z.object({
@@ -55,7 +56,7 @@ export async function readRegistrations(
       const raw = JSON.parse(await readFile(join(membersDir, file), 'utf8'));
       checked.push(checkRegistration(MemberRegistration.parse(raw), rootPem));
     } catch (error) {
-      log(`members/${file} not registered: ${error instanceof Error ? error.message : String(error)}`);
+      log(`members/${file} not registered: ${errorLine(error)}`);
     }
   }
   return checked;

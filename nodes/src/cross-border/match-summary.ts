@@ -6,6 +6,7 @@
 // Reports registered or changed here later are matched against the held summaries by
 // local-reports.ts.
 import type { Envelope, SharedCase } from '@khoj/contracts';
+import { errorLine } from '@khoj/platform';
 import { and, eq } from 'drizzle-orm';
 import { foreignSummaries } from '../db/schema/index.ts';
 import { matchProbe, type ProbeCandidate, type ProbeProfile } from '../matching/probe.ts';
@@ -37,7 +38,7 @@ export function matchForeignSummary(services: NodeServices, envelope: Envelope, 
       () => undefined,
       (error: unknown) =>
         services.log(
-          `cross-border matching of ${envelope.origin}/${shared.summary.caseId} failed: ${error instanceof Error ? error.message : String(error)}`,
+          `cross-border matching of ${envelope.origin}/${shared.summary.caseId} failed: ${errorLine(error)}`,
         ),
     )
     .finally(() => {

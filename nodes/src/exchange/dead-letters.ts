@@ -169,6 +169,6 @@ export function startDeadLetterFetch(services: NodeServices, intervalMs = DEAD_L
       return fetched.more;
     },
     intervalMs,
-    (error) => services.log(`dead letters: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => services.log(`dead letters: ${errorLine(error)}`),
   );
 }

@@ -3,6 +3,7 @@
 // this process polls the outbox. Either way the outbox row is the durable state, and a sweep
 // re-dispatches due rows, so losing Redis delays delivery and loses nothing.
 import { MAX_ENVELOPE_BATCH } from '@khoj/contracts';
+import { errorLine } from '@khoj/platform';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startWakeableLoop } from '../jobs/wakeable-loop.ts';
@@ -26,7 +27,7 @@ export function startInProcessRelay(services: NodeServices): RelayDispatcher {
       return false;
     },
     SWEEP_MS,
-    (error) => services.log(`relay pass failed: ${String(error)}`),
+    (error) => services.log(`relay pass failed: ${errorLine(error)}`),
   );
   return { kind: 'in-process', notify: () => loop.wake(), stop: () => loop.stop() };
 }
@@ -35,7 +36,7 @@ export function startBullmqRelay(services: NodeServices, redisUrl: string): Rela
   const name = `khoj-outbox-${services.identity.nodeId}`;
   const connection = () => new Redis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
   const queue = new Queue(name, { connection: connection() });
-  queue.on('error', (error) => services.log(`outbox queue: ${error.message}`));
+  queue.on('error', (error) => services.log(`outbox queue: ${errorLine(error)}`));
   const enqueue = (envelopeIds: string[]) =>
     queue
       .addBulk(
@@ -52,7 +53,7 @@ export function startBullmqRelay(services: NodeServices, redisUrl: string): Rela
         })),
       )
       .catch((error: unknown) =>
-        services.log(`outbox queue unavailable, the sweep will retry: ${String(error)}`),
+        services.log(`outbox queue unavailable, the sweep will retry: ${errorLine(error)}`),
       );
 
   // Jobs held at once go to the hub together, one batch request: a worker holds up to a batch.
@@ -67,13 +68,13 @@ export function startBullmqRelay(services: NodeServices, redisUrl: string): Rela
     },
     { connection: connection(), concurrency: MAX_ENVELOPE_BATCH },
   );
-  worker.on('error', (error) => services.log(`outbox worker: ${error.message}`));
+  worker.on('error', (error) => services.log(`outbox worker: ${errorLine(error)}`));
 
   // The sweep re-dispatches due rows: rows committed while Redis was down, or whose jobs were lost.
   const sweep = setInterval(() => {
     dueEnvelopes(services.db, services.clock(), 500)
       .then((rows) => (rows.length ? enqueue(rows.map((row) => row.envelopeId)) : undefined))
-      .catch((error: unknown) => services.log(`outbox sweep failed: ${String(error)}`));
+      .catch((error: unknown) => services.log(`outbox sweep failed: ${errorLine(error)}`));
   }, SWEEP_MS * 5);
 
   return {

@@ -5,7 +5,7 @@
 // acknowledges it. An envelope that can never be applied is logged as rejected with its reason,
 // audited, and acknowledged, so it cannot block the inbox.
 import { type Delivery, envelopeIdBelongsTo } from '@khoj/contracts';
-import { inSpan, SpanKind } from '@khoj/platform';
+import { errorLine, inSpan, SpanKind } from '@khoj/platform';
 import { count, eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import { inboxLog } from '../db/schema/index.ts';
@@ -28,7 +28,7 @@ export function startInboxPuller(services: NodeServices): InboxPuller {
         failures = 0;
       } catch (error) {
         if (abort.signal.aborted) break;
-        services.log(`inbox: ${error instanceof Error ? error.message : String(error)}`);
+        services.log(`inbox: ${errorLine(error)}`);
         await sleep(backoffMs(Math.min(failures++, 6)), abort.signal);
       }
     }

@@ -7,7 +7,7 @@ import {
 } from '@khoj/pki';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { phoneticNamesOf } from '../sharing/minimise.ts';
-import { EnvelopeRejected, minimiseSummary, openCaseSummary, sealCaseSummary } from './seal.ts';
+import { EnvelopeRejected, minimiseSummary, openCaseSummary, sealCaseSummary, sealEnvelope } from './seal.ts';
 
 const summary: CaseSummary = {
   caseId: 'case_00mwzlkfi23fut3d6bhks4jtsl',
@@ -121,5 +121,30 @@ describe('sealing and opening case summaries', () => {
     expect(Date.parse(envelope.expiresAt) - now.getTime()).toBe(30 * 86_400_000);
     const shortLived = await seal({ expiresAt: '2026-11-05T00:00:00.000Z' });
     expect(shortLived.expiresAt).toBe('2026-11-05T00:00:00.000Z');
+  });
+
+  it('refuses a payload with text no node stores (NUL) or nested past the limit, as ERR_PAYLOAD_INVALID', async () => {
+    const sealWith = (body: unknown) =>
+      sealEnvelope({
+        type: 'case.summary',
+        origin: 'NP',
+        subject: summary.caseId,
+        version: 9,
+        body,
+        recipients: [{ nodeId: 'BD', encryptionKey: pub(bd) }],
+        purposes: ['reunification'],
+        expiresAt: new Date('2026-12-01T00:00:00.000Z'),
+        signingKey: origin,
+        now,
+      });
+    const keys = { own: own(bd), originSigningKeys: [pub(origin)] };
+    const withNul = { summary: { ...summary, child: { ...summary.child, name: 'Si\u0000ta' } }, scope };
+    let deep: unknown = 'bottom';
+    for (let level = 0; level < 100; level++) deep = [deep];
+    for (const body of [withNul, { summary, scope, deep }]) {
+      await expect(openCaseSummary(await sealWith(body), keys)).rejects.toMatchObject({
+        code: 'ERR_PAYLOAD_INVALID',
+      });
+    }
   });
 });

@@ -11,8 +11,10 @@ import {
   envelopeIdFor,
   envelopeSigningInput,
   type FieldsTier,
+  InputError,
   type PublicJwk,
   type Purpose,
+  parseJsonDocument,
   SharedCase,
   type UnsignedEnvelope,
 } from '@khoj/contracts';
@@ -192,10 +194,17 @@ export async function openCaseSummary(envelope: Envelope, keys: OpeningKeys): Pr
   return shared;
 }
 
+/**
+ * The decrypted payload, held to what any text entering the node is held to (contracts'
+ * input.ts): no NUL or other control character PostgreSQL cannot store or a page should not
+ * show, no unpaired surrogate, nesting within MAX_DOCUMENT_DEPTH — a member's payload is input
+ * from outside like any request body.
+ */
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
-  } catch {
+    return parseJsonDocument(text);
+  } catch (error) {
+    if (error instanceof InputError) throw new EnvelopeRejected('ERR_PAYLOAD_INVALID', error.message);
     throw new EnvelopeRejected('ERR_PAYLOAD_INVALID', 'payload is not JSON');
   }
 }

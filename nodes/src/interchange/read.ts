@@ -1,6 +1,7 @@
 // Reading an interchange file, CSV or JSONL, one row at a time: each row comes out as a
 // validated record or as everything wrong with it, tagged with its line number in the file.
 // Streaming throughout, so a file of a million rows is never held in memory.
+import { InputError, parseJsonDocument } from '@khoj/contracts';
 import { createCsvParser } from './csv.ts';
 import { assertFormat, type InterchangeFormat } from './format.ts';
 import { INTERCHANGE_FIELDS, type InterchangeRecord, LIST_FIELDS, LIST_SEPARATOR } from './record.ts';
@@ -56,8 +57,14 @@ async function* readJsonl(input: TextSource): AsyncGenerator<InterchangeRow> {
     if (item.text.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(item.text);
+      // Nesting checked before parsing (contracts' limit for every document); the text of each
+      // field is checked by the record's schema, which can name the field.
+      value = parseJsonDocument(item.text, { strings: false });
     } catch (error: unknown) {
+      if (error instanceof InputError) {
+        yield wholeRowError(item.line, `this line is not a report: ${error.message}`);
+        continue;
+      }
       const detail = error instanceof Error ? ` (${error.message})` : '';
       yield wholeRowError(item.line, `this line is not valid JSON${detail}`);
       continue;

@@ -1,6 +1,7 @@
 // The interchange record: one missing or found child report as it travels in a CSV or JSONL
 // file, validated and normalised. Both formats funnel into this one schema, so a report means the
 // same thing whichever way it arrived. Plain schemas and functions, no I/O.
+import { forbiddenCharacterIn } from '@khoj/contracts';
 import { z } from 'zod';
 import { COUNTRY_CODES } from './countries.ts';
 
@@ -120,7 +121,19 @@ function text(field: string, max: number) {
     .refine(
       (value) => !value.includes(REPLACEMENT_CHARACTER),
       `${field} contains characters that could not be read — save the file as UTF-8`,
-    );
+    )
+    .check((ctx) => {
+      // contracts' rule for all text khoj takes: what no store can hold (NUL …) is refused here,
+      // per field, rather than failing the whole batch in the database.
+      const character = forbiddenCharacterIn(ctx.value);
+      if (character !== undefined) {
+        ctx.issues.push({
+          code: 'custom',
+          input: undefined,
+          message: `${field} contains ${character}, which cannot be stored — remove it`,
+        });
+      }
+    });
 }
 
 /** A list item: `|` is refused in both formats so every valid record can also be written as CSV. */

@@ -4,6 +4,7 @@
 // candidates appear at once. With Redis, BullMQ jobs spread the work over every node process;
 // without it one loop in this process does it. Losing Redis delays matching and loses nothing.
 import { createHash } from 'node:crypto';
+import { errorLine } from '@khoj/platform';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startWakeableLoop } from '../jobs/wakeable-loop.ts';
@@ -29,8 +30,7 @@ export function startInProcessMatching(services: Services, matcher: Matcher): Ma
   const loop = startWakeableLoop(
     async () => (await matcher.matchDue(BATCH)).processed >= BATCH,
     SWEEP_MS,
-    (error) =>
-      services.log(`matching pass failed: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => services.log(`matching pass failed: ${errorLine(error)}`),
   );
   return { kind: 'in-process', notify: () => loop.wake(), stop: () => loop.stop() };
 }
@@ -39,7 +39,7 @@ export function startBullmqMatching(services: Services, matcher: Matcher, redisU
   const name = `khoj-match-${services.identity.nodeId}`;
   const connection = () => new Redis(redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true });
   const queue = new Queue(name, { connection: connection() });
-  queue.on('error', (error) => services.log(`match queue: ${error.message}`));
+  queue.on('error', (error) => services.log(`match queue: ${errorLine(error)}`));
   // The job id names the batch, so a batch already waiting is not queued twice; a report changed
   // while its job runs is due again afterwards, and the sweep queues it again.
   const enqueue = (caseIds: string[]) =>
@@ -57,7 +57,7 @@ export function startBullmqMatching(services: Services, matcher: Matcher, redisU
         },
       )
       .catch((error: unknown) =>
-        services.log(`match queue unavailable, the sweep will retry: ${String(error)}`),
+        services.log(`match queue unavailable, the sweep will retry: ${errorLine(error)}`),
       );
 
   const worker = new Worker(
@@ -65,7 +65,7 @@ export function startBullmqMatching(services: Services, matcher: Matcher, redisU
     async (job) => matcher.matchIsolated((job.data as { caseIds: string[] }).caseIds),
     { connection: connection(), concurrency: 2 },
   );
-  worker.on('error', (error) => services.log(`match worker: ${error.message}`));
+  worker.on('error', (error) => services.log(`match worker: ${errorLine(error)}`));
 
   let sweeping = false;
   const sweep = setInterval(() => {
@@ -81,7 +81,7 @@ export function startBullmqMatching(services: Services, matcher: Matcher, redisU
           await enqueue(due.slice(start, start + BATCH).map((row) => row.id));
         }
       })
-      .catch((error: unknown) => services.log(`match sweep failed: ${String(error)}`))
+      .catch((error: unknown) => services.log(`match sweep failed: ${errorLine(error)}`))
       .finally(() => {
         sweeping = false;
       });

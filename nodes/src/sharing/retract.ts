@@ -5,7 +5,7 @@
 // summary is read from the outbox history: a node addressed by a case.summary and not by a later
 // retraction.
 import type { CaseRetraction, Envelope, Purpose, RetractionReason } from '@khoj/contracts';
-import { currentTraceparent } from '@khoj/platform';
+import { currentTraceparent, errorLine } from '@khoj/platform';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import { type CaseRow, cases, outbox } from '../db/schema/index.ts';
@@ -142,6 +142,6 @@ export function startConsentExpiry(services: NodeServices, intervalMs = EXPIRY_C
       return sent.length >= SWEEP_BATCH;
     },
     intervalMs,
-    (error) => services.log(`consents: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => services.log(`consents: ${errorLine(error)}`),
   );
 }
