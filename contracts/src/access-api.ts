@@ -25,6 +25,10 @@ export const PERMISSIONS = [
   'detail.decide',
   'sharing.read',
   'sharing.manage',
+  /** Case summaries received from other nodes, within the role's reach of their place. */
+  'foreign.read',
+  /** What the hub refused or dropped of this node's envelopes: exchange diagnostics. */
+  'exchange.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -75,7 +79,7 @@ export const signInRoute = createRoute({
   [PERMISSION_KEY]: 'public',
   summary: 'Sign in with a password: sets the session cookie',
   request: { body: { required: true, content: { 'application/json': { schema: SignInRequest } } } },
-  responses: { 200: jsonResponse(SignedIn, 'Signed in'), ...errorResponses(400, 401, 423, 429) },
+  responses: { 200: jsonResponse(SignedIn, 'Signed in'), ...errorResponses(400, 401, 429) },
 });
 
 export const signOutRoute = createRoute({

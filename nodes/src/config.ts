@@ -1,4 +1,5 @@
 // The node's configuration, read once from the environment.
+import { isIP } from 'node:net';
 import { readConfig } from '@khoj/platform';
 import { z } from 'zod';
 
@@ -41,6 +42,23 @@ const NodeEnv = z.object({
   KHOJ_HIT_HANDLE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Seconds between fetches of the hub's dead-letter notices for this node's envelopes. */
   KHOJ_DEAD_LETTER_POLL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Addresses of the TLS terminators in front of the node, comma-separated: only from these is
+   * `X-Forwarded-For` believed when per-client limits (sign-in, citizen reports) name the client.
+   */
+  KHOJ_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (entries) => entries.every((entry) => isIP(entry) !== 0),
+      'a comma-separated list of IP addresses',
+    ),
 });
 
 export type NodeConfig = {
@@ -66,6 +84,8 @@ export type NodeConfig = {
   hitHandleDays?: number;
   /** seconds; default 60 */
   deadLetterPollSeconds?: number;
+  /** Addresses whose X-Forwarded-For names the client (intake/rate-limit.ts); default none. */
+  trustedProxies?: string[];
 };
 
 export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig {
@@ -85,5 +105,6 @@ export function readNodeConfig(env: NodeJS.ProcessEnv = process.env): NodeConfig
     detailDeadlineHours: parsed.KHOJ_DETAIL_DEADLINE_HOURS,
     hitHandleDays: parsed.KHOJ_HIT_HANDLE_DAYS,
     deadLetterPollSeconds: parsed.KHOJ_DEAD_LETTER_POLL_SECONDS,
+    trustedProxies: parsed.KHOJ_TRUSTED_PROXIES,
   };
 }

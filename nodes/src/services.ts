@@ -2,6 +2,12 @@
 import { readFile } from 'node:fs/promises';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { type DatabaseHandle, openDatabase } from '@khoj/platform';
+import {
+  databaseSignInCounters,
+  redisSignInCounters,
+  type SignInCounters,
+  withStandby,
+} from './access/sign-in-counters.store.ts';
 import type { NodeConfig } from './config.ts';
 import * as schema from './db/schema/index.ts';
 import { createDirectory, type Directory } from './exchange/directory.ts';
@@ -30,6 +36,8 @@ export type NodeServices = {
   relay: Pick<RelayDispatcher, 'notify'>;
   /** Set once the matcher has started (see startNodeWorkers); wakes it for changed reports. */
   matching: Pick<MatchDispatcher, 'notify'>;
+  /** The sign-in limits' counts, shared by every API process: Redis if configured, else the database. */
+  signInCounters: SignInCounters;
   clock: () => Date;
   log: (message: string) => void;
   close(): Promise<void>;
@@ -62,6 +70,14 @@ export async function createNodeServices(
     extensions: NODE_PGLITE_EXTENSIONS,
     schema,
   });
+  const databaseCounters = databaseSignInCounters(database.db, log);
+  const signInCounters = config.redisUrl
+    ? withStandby(
+        redisSignInCounters(config.redisUrl, `khoj:${identity.nodeId}:sign-in:`),
+        databaseCounters,
+        log,
+      )
+    : databaseCounters;
   const trust = createFederationTrust({ db: database.db, hub, anchor, nodeId: identity.nodeId, clock, log });
   return {
     config,
@@ -75,10 +91,12 @@ export async function createNodeServices(
     keys,
     relay: { notify: () => undefined },
     matching: { notify: () => undefined },
+    signInCounters,
     clock,
     log,
     async close() {
       await hub.close();
+      await signInCounters.close();
       await database.close();
     },
   };

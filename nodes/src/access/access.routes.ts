@@ -1,25 +1,34 @@
-// Sign-in, sign-out and "who am I" for browsers (session cookie + CSRF token).
+// Sign-in, sign-out and "who am I" for browsers (session cookie + CSRF token). Sign-in sits
+// behind per-client and per-account limits (sign-in-limits.ts).
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { currentUserRoute, signInRoute, signOutRoute } from '@khoj/contracts';
-import { ApiError } from '@khoj/platform';
+import { ApiError, errorResponse } from '@khoj/platform';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { NodeEnv } from '../env.ts';
+import { clientAddress, clientKey } from '../intake/rate-limit.ts';
 import type { NodeServices } from '../services.ts';
 import { SESSION_HOURS, signIn, signOut } from './accounts.ts';
 import { SESSION_COOKIE } from './authorize.ts';
+import { createSignInGate, DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits.ts';
 
 export function registerAccessRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
+  const gate = createSignInGate(services.signInCounters, DEFAULT_SIGN_IN_LIMITS);
+
   app.openapi(signInRoute, async (c) => {
     const { username, password } = c.req.valid('json');
-    const result = await signIn(services.db, username, password, services.clock());
-    if (!result.ok) {
-      throw new ApiError(
-        result.code,
-        result.code === 'ACCOUNT_LOCKED'
-          ? 'too many failed sign-ins: this account is locked for a while'
-          : 'wrong username or password',
+    const client = clientKey(clientAddress(c, services.config.trustedProxies ?? []));
+    const attempt = { username, password, client };
+    const result = await signIn(services.db, gate, attempt, services.clock(), services.log);
+    if (!result.ok && result.code === 'RATE_LIMITED') {
+      c.header('retry-after', String(result.retryAfterSeconds));
+      return errorResponse(
+        c,
+        'RATE_LIMITED',
+        `too many sign-in attempts from your address: try again in ${result.retryAfterSeconds} s`,
       );
     }
+    // One answer for an unknown user, a wrong password and a client held off the account.
+    if (!result.ok) throw new ApiError('UNAUTHENTICATED', 'wrong username or password');
     setCookie(c, SESSION_COOKIE, result.secret, {
       httpOnly: true,
       secure: true,

@@ -1,19 +1,17 @@
 // Users, sessions and API tokens in the database: creating and disabling users, signing in
-// with lockout, issuing and revoking tokens, and turning a presented secret into an Actor.
+// behind the sign-in limits (sign-in-limits.ts), issuing and revoking tokens, and turning a presented secret into an Actor.
 import { ApiError, type Database, newId } from '@khoj/platform';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import type * as schema from '../db/schema/index.ts';
 import { apiTokens, sessions, type UnitRow, type UserRow, units, users } from '../db/schema/index.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { type Action, type Actor, mayAttempt, type Role } from './permissions.ts';
 import { digestSecret, newSecret } from './secrets.ts';
+import type { SignInGate } from './sign-in-limits.ts';
 
 type NodeDb = Database<typeof schema>;
 
-/** Failed sign-ins before the account locks, and for how long, minutes. */
-export const LOCKOUT_AFTER = 5;
-export const LOCKOUT_MINUTES = 15;
 export const SESSION_HOURS = 12;
 
 export function toActor(user: UserRow, unit: UnitRow, tokenScopes?: Action[]): Actor {
@@ -95,58 +93,57 @@ export async function disableUser(db: NodeDb, username: string, by: string, reas
 
 export type SignInResult =
   | { ok: true; actor: Actor; user: UserRow; secret: string; csrfToken: string; expiresAt: Date }
-  | { ok: false; code: 'UNAUTHENTICATED' | 'ACCOUNT_LOCKED' };
+  /** The client is over its limit: refused before anything about the account is looked at. */
+  | { ok: false; code: 'RATE_LIMITED'; retryAfterSeconds: number }
+  /** An unknown or disabled user, a wrong password, or a client held off the account: one answer. */
+  | { ok: false; code: 'UNAUTHENTICATED' };
 
+/**
+ * Every attempt past the client's limit costs one password check, against the user's hash or a
+ * dummy one, so that unknown, wrong and held answer in the same time.
+ */
 export async function signIn(
   db: NodeDb,
-  username: string,
-  password: string,
+  gate: SignInGate,
+  attempt: { username: string; password: string; client: string },
   now: Date,
+  log: (message: string) => void,
 ): Promise<SignInResult> {
+  const { username, password, client } = attempt;
+  const admission = await gate.admit(client, username, now);
+  if (admission.kind === 'refused') {
+    return { ok: false, code: 'RATE_LIMITED', retryAfterSeconds: admission.retryAfterSeconds };
+  }
   const [row] = await db
     .select()
     .from(users)
     .innerJoin(units, eq(units.id, users.unitId))
     .where(eq(users.username, username));
-  if (!row || row.users.disabledAt) {
-    // Spend the same time as a real check, so response times do not reveal which names exist.
-    await verifyPassword(password, DUMMY_HASH);
+  const active = row && !row.users.disabledAt ? row : undefined;
+  const checked = admission.kind === 'check' && active !== undefined;
+  const rightPassword = await verifyPassword(password, checked ? active.users.passwordHash : DUMMY_HASH);
+  if (!checked) return { ok: false, code: 'UNAUTHENTICATED' };
+  const user = active.users;
+  if (!rightPassword) {
+    // Recorded off the answer's path: waiting for the write would make a wrong password answer
+    // later than an unknown name. The failure changes nothing else, so nothing waits on it.
+    appendAudit(db, {
+      at: now,
+      actorId: user.id,
+      unitId: user.unitId,
+      // `held`: this client's next attempts at the account go unchecked until its window ends.
+      action: admission.holdsNext ? 'auth.sign_in_held' : 'auth.sign_in_failed',
+      recordType: 'user',
+      recordId: user.id,
+      reason: `from ${client}`,
+    }).catch((error: unknown) => log(`sign-in: audit of a failure not written: ${String(error)}`));
     return { ok: false, code: 'UNAUTHENTICATED' };
   }
-  const user = row.users;
-  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, code: 'ACCOUNT_LOCKED' };
-  if (!(await verifyPassword(password, user.passwordHash))) {
-    // Counted in the database, so that guesses sent in parallel cannot all read the same count.
-    const locks = await db.transaction(async (tx) => {
-      const [counted] = await tx
-        .update(users)
-        .set({ failedSignIns: sql`${users.failedSignIns} + 1` })
-        .where(eq(users.id, user.id))
-        .returning({ failures: users.failedSignIns });
-      const locks = (counted?.failures ?? 0) >= LOCKOUT_AFTER;
-      if (locks) {
-        await tx
-          .update(users)
-          .set({ failedSignIns: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) })
-          .where(eq(users.id, user.id));
-      }
-      await appendAudit(tx, {
-        at: now,
-        actorId: user.id,
-        unitId: user.unitId,
-        action: locks ? 'auth.locked' : 'auth.sign_in_failed',
-        recordType: 'user',
-        recordId: user.id,
-      });
-      return locks;
-    });
-    return { ok: false, code: locks ? 'ACCOUNT_LOCKED' : 'UNAUTHENTICATED' };
-  }
+  await gate.succeeded(client, username, now);
   const secret = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ failedSignIns: 0, lockedUntil: null }).where(eq(users.id, user.id));
     await tx
       .insert(sessions)
       .values({ secretDigest: digestSecret(secret), userId: user.id, csrfToken, expiresAt, createdAt: now });
@@ -157,9 +154,10 @@ export async function signIn(
       action: 'auth.sign_in',
       recordType: 'user',
       recordId: user.id,
+      reason: `from ${client}`,
     });
   });
-  return { ok: true, actor: toActor(user, row.units), user, secret, csrfToken, expiresAt };
+  return { ok: true, actor: toActor(user, active.units), user, secret, csrfToken, expiresAt };
 }
 
 export async function signOut(db: NodeDb, secret: string): Promise<void> {

@@ -13,7 +13,7 @@ import {
   type PublicJwk,
   verifyDeadLetterNotice,
 } from '@khoj/contracts';
-import type { Database } from '@khoj/platform';
+import { type Database, errorLine } from '@khoj/platform';
 import { and, desc, eq, lt, max, ne } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import type * as schema from '../db/schema/index.ts';

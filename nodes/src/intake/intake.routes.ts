@@ -40,8 +40,9 @@ export function registerIntakeRoutes(
   const limits = options.limits ?? DEFAULT_INTAKE_LIMITS;
   const now = options.now ?? (() => services.clock().getTime());
   // One bucket for both kinds of report: a client reporting a lot is limited however it reports.
-  const submissions = rateLimited(createTokenBucket(limits.submissions, { now }), 'reports');
-  const searches = rateLimited(createTokenBucket(limits.searches, { now }), 'searches');
+  const proxies = services.config.trustedProxies ?? [];
+  const submissions = rateLimited(createTokenBucket(limits.submissions, { now }), 'reports', proxies);
+  const searches = rateLimited(createTokenBucket(limits.searches, { now }), 'searches', proxies);
   // Middleware before the routes, so that it runs before their validation: an invalid request
   // counts against the limit as much as a valid one.
   app.use(honoPath(submitMissingReportRoute), submissions);
@@ -55,7 +56,10 @@ export function registerIntakeRoutes(
     }),
   );
   app.use(honoPath(searchNoticesRoute), searches);
-  app.use(honoPath(noticePhotoRoute), rateLimited(createTokenBucket(limits.photos, { now }), 'photos'));
+  app.use(
+    honoPath(noticePhotoRoute),
+    rateLimited(createTokenBucket(limits.photos, { now }), 'photos', proxies),
+  );
   registerSubmissionRoutes(app, services);
   registerNoticeRoutes(app, services);
   registerQueueRoutes(app, services);

@@ -2,10 +2,13 @@
 // with retry-after once a client is over its limit — with a small limit and a pinned clock, and
 // once through the node app with its default limits.
 import { count } from 'drizzle-orm';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNodeConfig } from '../config.ts';
 import { cases } from '../db/schema/index.ts';
+import type { NodeEnv } from '../env.ts';
 import { createTestNode, type TestNode } from '../testing/test-node.ts';
-import { clientKey, createTokenBucket, DEFAULT_INTAKE_LIMITS } from './rate-limit.ts';
+import { clientAddress, clientKey, createTokenBucket, DEFAULT_INTAKE_LIMITS } from './rate-limit.ts';
 import { body, intakeApp, missingReport } from './test-fixtures.ts';
 
 describe('the token bucket', () => {
@@ -45,6 +48,44 @@ describe('the client key', () => {
     [undefined, 'unknown'],
   ])('%s → %s', (address, key) => {
     expect(clientKey(address)).toBe(key);
+  });
+});
+
+describe('the client address behind trusted proxies (KHOJ_TRUSTED_PROXIES)', () => {
+  const proxies = ['10.0.0.5', '10.0.0.6'];
+  const addressOf = async (peer: string, forwardedFor?: string, trusted = proxies) => {
+    const app = new Hono<NodeEnv>().get('/', (c) => c.text(clientAddress(c, trusted) ?? 'none'));
+    const headers: Record<string, string> =
+      forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor };
+    const response = await app.request('/', { headers }, {
+      incoming: { socket: { remoteAddress: peer } },
+    } as never);
+    return response.text();
+  };
+
+  it('believes X-Forwarded-For only from a trusted proxy, and only its right-most untrusted entry', async () => {
+    // A client talking to the node directly cannot name another client.
+    expect(await addressOf('203.0.113.7', '198.51.100.1')).toBe('203.0.113.7');
+    expect(await addressOf('203.0.113.7', '198.51.100.1', [])).toBe('203.0.113.7');
+    // Through the terminator: the address it saw, not what the client wrote to the left of it.
+    expect(await addressOf('10.0.0.5', '198.51.100.1')).toBe('198.51.100.1');
+    expect(await addressOf('::ffff:10.0.0.5', 'forged, 198.51.100.1')).toBe('198.51.100.1');
+    expect(await addressOf('10.0.0.5', '198.51.100.9, 198.51.100.1, 10.0.0.6')).toBe('198.51.100.1');
+    // No header, or one that is not a list of addresses: the proxy itself, one client.
+    expect(await addressOf('10.0.0.5')).toBe('10.0.0.5');
+    expect(await addressOf('10.0.0.5', 'not an address')).toBe('10.0.0.5');
+  });
+
+  it('refuses a configuration that lists anything but addresses, naming the variable', () => {
+    const env = { KHOJ_NODE_HOME: '/tmp/node' };
+    expect(readNodeConfig({ ...env, KHOJ_TRUSTED_PROXIES: '10.0.0.5, ::1' }).trustedProxies).toEqual([
+      '10.0.0.5',
+      '::1',
+    ]);
+    expect(readNodeConfig(env).trustedProxies).toEqual([]);
+    expect(() => readNodeConfig({ ...env, KHOJ_TRUSTED_PROXIES: 'proxy.example' })).toThrow(
+      /KHOJ_TRUSTED_PROXIES/,
+    );
   });
 });
 

@@ -3,8 +3,10 @@
 // buckets, so a client gets up to N times the limit — a Redis-backed bucket is the fix there.
 // The client is the TCP peer: X-Forwarded-For is ignored, since anyone can write it (behind a
 // trusted reverse proxy the proxy must do the limiting, or the proxy address must be configured).
+
+import { isIP } from 'node:net';
 import { errorResponse } from '@khoj/platform';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { NodeEnv } from '../env.ts';
 
 /** `limit` requests per `windowSeconds`, refilled continuously. */
@@ -79,11 +81,35 @@ export function clientKey(address: string | undefined): string {
     .join(':')}::/64`;
 }
 
+/**
+ * The address of the client a request came from, as `clientKey` wants it: the socket's peer,
+ * unless that peer is one of `trustedProxies` (the node's TLS terminators, KHOJ_TRUSTED_PROXIES):
+ * then the right-most `X-Forwarded-For` entry that is not itself a trusted proxy — what the
+ * nearest trusted proxy saw. Entries further left are written by the client and never believed.
+ * `incoming` is absent when the app is called in-process (app.request): undefined then.
+ */
+export function clientAddress(c: Context<NodeEnv>, trustedProxies: readonly string[]): string | undefined {
+  const peer = c.env?.incoming?.socket?.remoteAddress;
+  if (!peer || trustedProxies.length === 0) return peer;
+  const trusted = new Set(trustedProxies.map(clientKey));
+  if (!trusted.has(clientKey(peer))) return peer;
+  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((entry) => entry.trim());
+  for (let index = forwarded.length - 1; index >= 0; index--) {
+    const entry = forwarded[index] ?? '';
+    if (isIP(entry) === 0) return peer; // a malformed chain: the proxy's own address, limited as one
+    if (!trusted.has(clientKey(entry))) return entry;
+  }
+  return peer;
+}
+
 /** Refuses a request over its client's limit with 429 RATE_LIMITED and `retry-after`. */
-export function rateLimited(bucket: TokenBucket, what: string): MiddlewareHandler<NodeEnv> {
+export function rateLimited(
+  bucket: TokenBucket,
+  what: string,
+  trustedProxies: readonly string[] = [],
+): MiddlewareHandler<NodeEnv> {
   return async (c, next) => {
-    // `incoming` is absent when the app is called in-process (app.request): one shared key then.
-    const verdict = bucket.take(clientKey(c.env?.incoming?.socket?.remoteAddress));
+    const verdict = bucket.take(clientKey(clientAddress(c, trustedProxies)));
     if (!verdict.ok) {
       c.header('retry-after', String(verdict.retryAfterSeconds));
       return errorResponse(

@@ -26,7 +26,11 @@ import { createNodeServices, type NodeServices } from '../services.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-export async function createTestNode(nodeId: string, databaseUrl?: string) {
+export async function createTestNode(
+  nodeId: string,
+  databaseUrl?: string,
+  options: { redisUrl?: string } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'khoj-node-test-'));
   const paths = nodePaths(dir);
   const root = createRootCa({ commonName: 'test root', keyBits: 3072 });
@@ -51,7 +55,7 @@ export async function createTestNode(nodeId: string, databaseUrl?: string) {
       port: 0,
       hubUrl: undefined,
       databaseUrl,
-      redisUrl: undefined,
+      redisUrl: options.redisUrl,
       inboxWaitSeconds: 0,
       directoryRefreshSeconds: 30,
     },

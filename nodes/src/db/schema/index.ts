@@ -29,5 +29,6 @@ export * from './query-hits.ts';
 export * from './received-queries.ts';
 export * from './sessions.ts';
 export * from './sharing-policies.ts';
+export * from './sign-in-counters.ts';
 export * from './units.ts';
 export * from './users.ts';

@@ -1,5 +1,5 @@
-// People who sign in at this node. Passwords are scrypt hashes; repeated failures lock the
-// account for a while.
+// People who sign in at this node. Passwords are scrypt hashes; failed sign-ins are counted per
+// client and account by the sign-in limits (access/sign-in-limits.ts), not here.
 
 import type { Role } from '@khoj/contracts';
 import type { InferSelectModel } from 'drizzle-orm';
@@ -16,7 +16,9 @@ export const users = pgTable('users', {
     .notNull()
     .references(() => units.id),
   passwordHash: text('password_hash').notNull(),
+  /** @deprecated unused since the sign-in limits replaced the account lockout; to be dropped. */
   failedSignIns: integer('failed_sign_ins').notNull().default(0),
+  /** @deprecated unused since the sign-in limits replaced the account lockout; to be dropped. */
   lockedUntil: instant('locked_until'),
   disabledAt: instant('disabled_at'),
   createdAt: instant('created_at').notNull().defaultNow(),
