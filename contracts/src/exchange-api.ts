@@ -2,6 +2,7 @@
 // hub's code: RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED, …) and dead letters (envelopes the hub
 // dropped undelivered past their expiry, with its signed notice). Subjects, node ids, purposes
 // and codes only — no personal data. Newest first, a page at a time (`cursor` from `next`).
+// Diagnostics of the exchange: for the node's administrators (`exchange.read`), not its officers.
 import { createRoute, z } from '@hono/zod-openapi';
 import { PERMISSION_KEY } from './access-api.ts';
 import { Purpose } from './consent.ts';
@@ -38,7 +39,7 @@ export const exchangeRefusalsRoute = createRoute({
   method: 'get',
   path: '/v1/exchange/refusals',
   operationId: 'listExchangeRefusals',
-  [PERMISSION_KEY]: 'sharing.read',
+  [PERMISSION_KEY]: 'exchange.read',
   summary: "This node's envelopes the hub refused, newest first",
   request: { query: Page },
   responses: {
@@ -73,7 +74,7 @@ export const exchangeDeadLettersRoute = createRoute({
   method: 'get',
   path: '/v1/exchange/dead-letters',
   operationId: 'listExchangeDeadLetters',
-  [PERMISSION_KEY]: 'sharing.read',
+  [PERMISSION_KEY]: 'exchange.read',
   summary: "This node's envelopes the hub dropped undelivered past their expiry, newest first",
   request: { query: Page },
   responses: {

@@ -44,15 +44,16 @@ export const foreignSummariesRoute = createRoute({
   method: 'get',
   path: '/v1/foreign-summaries',
   operationId: 'listForeignSummaries',
-  [PERMISSION_KEY]: 'case.read',
-  summary: 'Case summaries received from other nodes',
+  [PERMISSION_KEY]: 'foreign.read',
+  summary:
+    'Case summaries received from other nodes whose place is within your reach (your district or state; the whole node for police and AHTU)',
   request: { query: z.object({ origin: NodeId.optional() }) },
   responses: {
     200: jsonResponse(
       z.object({ summaries: z.array(ForeignSummary) }).openapi('ForeignSummaryList'),
       'Received summaries',
     ),
-    ...errorResponses(400),
+    ...errorResponses(400, 401, 403),
   },
 });
 

@@ -152,7 +152,7 @@ describe('consent-scoped exchange between separate processes over mutual TLS', {
   const refusedAtNp = async () => {
     const { status, body } = await federation.call<{
       refusals: Array<{ envelopeId: string; subject: string; code: string; recipients: string[] }>;
-    }>('np.police', 'GET', '/v1/exchange/refusals?limit=500');
+    }>('np.admin', 'GET', '/v1/exchange/refusals?limit=500');
     expect(status).toBe(200);
     return body.refusals;
   };
@@ -211,6 +211,11 @@ describe('consent-scoped exchange between separate processes over mutual TLS', {
     await federation.start();
     await federation.officer('NP', 'np.police', 'police_officer', {
       type: 'police_station',
+      state: 'Bagmati',
+    });
+    // Refusals and dead letters are the administrators' diagnostics (exchange.read).
+    await federation.officer('NP', 'np.admin', 'node_admin', {
+      type: 'district_administration',
       state: 'Bagmati',
     });
     await federation.officer('IN-WB', 'wb.police', 'police_officer', { type: 'police_station', state: 'WB' });
@@ -690,7 +695,7 @@ describe('consent-scoped exchange between separate processes over mutual TLS', {
           const listed = await eventually('the dead letter in NP’s own API', async () => {
             const { body } = await federation.call<{
               deadLetters: Array<{ envelopeId: string; undeliveredTo: string[]; notice: string }>;
-            }>('np.police', 'GET', '/v1/exchange/dead-letters');
+            }>('np.admin', 'GET', '/v1/exchange/dead-letters');
             return body.deadLetters.find((letter) => letter.envelopeId === id);
           });
           expect(listed).toMatchObject({ undeliveredTo: ['BD'], notice: dead.notice });

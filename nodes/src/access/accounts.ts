@@ -1,6 +1,6 @@
 // Users, sessions and API tokens in the database: creating and disabling users, signing in
 // behind the sign-in limits (sign-in-limits.ts), issuing and revoking tokens, and turning a presented secret into an Actor.
-import { ApiError, type Database, newId } from '@khoj/platform';
+import { ApiError, type Database, errorLine, newId } from '@khoj/platform';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import type * as schema from '../db/schema/index.ts';
@@ -136,7 +136,7 @@ export async function signIn(
       recordType: 'user',
       recordId: user.id,
       reason: `from ${client}`,
-    }).catch((error: unknown) => log(`sign-in: audit of a failure not written: ${String(error)}`));
+    }).catch((error: unknown) => log(`sign-in: audit of a failure not written: ${errorLine(error)}`));
     return { ok: false, code: 'UNAUTHENTICATED' };
   }
   await gate.succeeded(client, username, now);

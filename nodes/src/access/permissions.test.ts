@@ -197,13 +197,14 @@ describe('roles that never read cases', () => {
     }
   });
 
-  it('only node administrators manage units, users, tokens, imports and the audit log', () => {
+  it('only node administrators manage units, users, tokens, imports, the audit log and the exchange', () => {
     for (const action of [
       'unit.manage',
       'user.manage',
       'token.manage',
       'audit.read',
       'data.import',
+      'exchange.read',
     ] as const) {
       expect(ROLES.filter((role) => permissionsOf(role).includes(action))).toEqual(['node_admin']);
     }

@@ -39,6 +39,11 @@ export type CaseScope = {
  * Match candidates are read within the role's read reach (both reports of a pair must be
  * readable); a decision needs `match.decide` over at least one of the two reports: the officer
  * who owns one side confirms that the other side is the same child.
+ * What other nodes sent is read the same way: a received summary (`foreign.read`) by where its
+ * child was last seen or found (mayReadForeignSummary: no unit here owns it, so `unit` reaches
+ * none); a cross-border candidate, and what was received on it, through its local case (as a
+ * match); a query and its hits by the asking unit. Exchange diagnostics (`exchange.read`) are the
+ * administrators'.
  */
 type Reach = 'node' | 'state' | 'district' | 'unit';
 
@@ -56,7 +61,10 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'sharing.read': 'node',
     'match.read': 'node',
     'match.decide': 'unit',
+    'foreign.read': 'node',
   },
+  // A CCI sees the foreign children of the cross-border candidates of the children in its care,
+  // never the received summaries as such.
   cci_staff: {
     'case.read': 'unit',
     'case.create': 'unit',
@@ -74,6 +82,7 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'stats.read': 'district',
     'unit.read': 'node',
     'sharing.read': 'node',
+    'foreign.read': 'district',
   },
   dcpu_officer: {
     'case.read': 'district',
@@ -84,6 +93,7 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'data.export': 'district',
     'match.read': 'district',
     'match.decide': 'district',
+    'foreign.read': 'district',
   },
   scpu_officer: {
     'case.read': 'state',
@@ -93,6 +103,7 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'data.export': 'state',
     'match.read': 'state',
     'match.decide': 'state',
+    'foreign.read': 'state',
     // Releases a case of the state at the full tier to another node on a detail request.
     'detail.decide': 'state',
   },
@@ -108,6 +119,7 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'match.decide': 'unit',
     // Hit / no-hit queries across borders and detail requests for their hits, as their unit.
     'query.ask': 'unit',
+    'foreign.read': 'node',
   },
   // Match candidates within the district are what district magistrates and police chiefs follow.
   dm_sp_viewer: { 'stats.read': 'district', 'unit.read': 'node', 'match.read': 'district' },
@@ -126,6 +138,8 @@ const MATRIX: Record<Role, Partial<Record<Action, Reach>>> = {
     'sharing.manage': 'node',
     // Decides detail requests, in particular those escalated past their deadline.
     'detail.decide': 'node',
+    // What the hub refused or dropped undelivered of this node's envelopes.
+    'exchange.read': 'node',
   },
 };
 
@@ -206,6 +220,40 @@ export function readFilter(actor: Actor): ReadFilter {
         : { none: true };
     case 'unit':
       return { unitId: actor.unitId };
+    default:
+      return { none: true };
+  }
+}
+
+/**
+ * May `actor` read a case summary received from another node, whose child was last seen or found
+ * at `place`? Police and AHTU read them node-wide, as they read this node's reports; district and
+ * state bodies those placed in their district or state; a role whose reach is its unit none, as
+ * no unit of this node owns a foreign case nor has its child in care.
+ */
+export function mayReadForeignSummary(actor: Actor, place: Jurisdiction): boolean {
+  const reach = reachOf(actor, 'foreign.read');
+  if (reach === 'node') return true;
+  if (reach === 'state' || reach === 'district') return sameArea(actor.unit, place, reach);
+  return false;
+}
+
+/** The filter a list of received summaries must apply: mayReadForeignSummary, for SQL. */
+export type ForeignSummaryFilter =
+  | { all: true }
+  | { state: string; country: string }
+  | { district: string; state: string; country: string }
+  | { none: true };
+
+export function foreignSummaryFilter(actor: Actor): ForeignSummaryFilter {
+  const { country, state, district } = actor.unit;
+  switch (reachOf(actor, 'foreign.read')) {
+    case 'node':
+      return { all: true };
+    case 'state':
+      return state ? { state, country } : { none: true };
+    case 'district':
+      return state && district ? { district, state, country } : { none: true };
     default:
       return { none: true };
   }

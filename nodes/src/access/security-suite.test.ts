@@ -2,7 +2,9 @@
 // (`nodeRoutes` and their x-khoj-permission) so that a new route is covered without being listed:
 // deny by default, no credentials → 401, a role or token scope without the permission → 403 with
 // nothing stored, other jurisdictions → 404 / 403, and no way in outside the contracts.
-// In-process on PGlite (the PostgreSQL paths are covered by the access and audit tests).
+// In-process on PGlite (the PostgreSQL paths are covered by the access and audit tests). The
+// reach over what other nodes sent (received summaries, cross-border candidates, queries, detail
+// requests, exchange diagnostics) is the suite's part in foreign-data.security.test.ts.
 import {
   nodeRoutes,
   PERMISSION_KEY,
@@ -104,6 +106,8 @@ const SAMPLE_REQUESTS: Record<string, SampleRequest> = {
   'GET /v1/reports/{caseId}/versions': {},
   'GET /v1/units': {},
   'GET /v1/foreign-summaries': {},
+  'GET /v1/exchange/refusals': {},
+  'GET /v1/exchange/dead-letters': {},
   'GET /v1/reports/{caseId}/photos': {},
   'GET /v1/intake/queue': {},
   'GET /v1/statistics': {},

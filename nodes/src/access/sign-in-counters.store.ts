@@ -3,7 +3,7 @@
 // window that starts with its first hit; times come from the node's clock, so both stores behave
 // alike and tests can pin them. Should Redis fail, the database stands in rather than letting
 // sign-in fail for everyone or go unlimited.
-import type { Database } from '@khoj/platform';
+import { type Database, errorLine } from '@khoj/platform';
 import { and, eq, gt, lt, sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import type * as schema from '../db/schema/index.ts';
@@ -37,7 +37,7 @@ export function databaseSignInCounters(db: NodeDb, log: (message: string) => voi
       if (++adds % PRUNE_EVERY === 0) {
         db.delete(signInCounters)
           .where(lt(signInCounters.resetsAt, now))
-          .catch((error: unknown) => log(`sign-in counters: prune failed: ${String(error)}`));
+          .catch((error: unknown) => log(`sign-in counters: prune failed: ${errorLine(error)}`));
       }
       const at = sql`${now.toISOString()}::timestamptz`;
       const ended = sql`${signInCounters.resetsAt} <= ${at}`;
@@ -144,7 +144,7 @@ export function withStandby(
       } catch (error) {
         standbyUntil = Date.now() + STANDBY_SECONDS * 1000;
         log(
-          `sign-in counters: Redis failed, the database stands in for ${STANDBY_SECONDS} s: ${String(error)}`,
+          `sign-in counters: Redis failed, the database stands in for ${STANDBY_SECONDS} s: ${errorLine(error)}`,
         );
         return call(standby, ...args);
       }

@@ -1,5 +1,8 @@
 // A cross-border candidate as officers see it, and the checks every route about one makes first:
-// the candidate exists for the actor only when they may read the matches of its local case.
+// the candidate exists for the actor only when they may read the matches of its local case. The
+// other side's case at the full tier (`details`) is shown only to whoever may read the local case
+// itself: a role that follows matches without reading cases (DM/SP viewers) sees the match, not
+// the foreign child's record.
 import type { CrossBorderCandidate } from '@khoj/contracts';
 import { ApiError } from '@khoj/platform';
 import { and, desc, eq, inArray } from 'drizzle-orm';
@@ -41,18 +44,21 @@ export async function candidateView(
   db: Db,
   row: CrossBorderCandidateRow,
   local: CaseRow,
+  actor: Actor,
 ): Promise<CrossBorderCandidate> {
-  const [view] = await candidateViews(db, [row], local);
+  const [view] = await candidateViews(db, [row], local, actor);
   if (!view) throw new Error(`no view of ${row.id}`);
   return view;
 }
 
-/** The candidates with what this node asked of the other side for each (one query). */
+/** The candidates with what this node asked of the other side for each (one query), as `actor` sees them. */
 export async function candidateViews(
   db: Db,
   rows: CrossBorderCandidateRow[],
   local: CaseRow,
+  actor: Actor,
 ): Promise<CrossBorderCandidate[]> {
+  const readsCase = mayActOnCase(actor, 'case.read', caseScope(local));
   const requests = rows.length
     ? await db
         .select()
@@ -74,7 +80,7 @@ export async function candidateViews(
       row,
       local,
       own[0],
-      own.find((request) => request.status === 'approved'),
+      readsCase ? own.find((request) => request.status === 'approved') : undefined,
     );
   });
 }

@@ -25,7 +25,8 @@ export function registerCrossBorderRoutes(app: OpenAPIHono<NodeEnv>, services: N
       status ? [status] : ['proposed', 'confirmed', 'closed'],
     );
     await appendAudit(services.db, caseAudit(c, services, 'match.cross_border.read', row.id));
-    return c.json({ caseId: row.id, candidates: await candidateViews(services.db, rows, row) }, 200);
+    const candidates = await candidateViews(services.db, rows, row, c.get('actor'));
+    return c.json({ caseId: row.id, candidates }, 200);
   });
 
   app.openapi(getCrossBorderCandidateRoute, async (c) => {
@@ -35,7 +36,7 @@ export function registerCrossBorderRoutes(app: OpenAPIHono<NodeEnv>, services: N
       services.db,
       caseAudit(c, services, 'match.cross_border.read', local.id, `candidate ${candidateId}`),
     );
-    return c.json(await candidateView(services.db, row, local), 200);
+    return c.json(await candidateView(services.db, row, local, c.get('actor')), 200);
   });
 
   registerCrossBorderWorkflowRoutes(app, services);

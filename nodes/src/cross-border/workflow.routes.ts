@@ -61,7 +61,7 @@ export function registerCrossBorderWorkflowRoutes(app: OpenAPIHono<NodeEnv>, ser
       const updated = (await findCandidate(tx, candidateId)) as CrossBorderCandidateRow;
       return {
         ...outcome,
-        view: await candidateView(tx, updated, (await findCase(tx, local.id)) as CaseRow),
+        view: await candidateView(tx, updated, (await findCase(tx, local.id)) as CaseRow, c.get('actor')),
       };
     });
     if (result.envelopes.length > 0) services.relay.notify(result.envelopes);

@@ -1,6 +1,8 @@
 // GET /v1/foreign-summaries and GET /v1/exchange/status: what arrived from other nodes, and how
 // the outbox and inbox stand; GET /v1/exchange/refusals and /v1/exchange/dead-letters: what the
-// hub refused or dropped undelivered of this node's envelopes.
+// hub refused or dropped undelivered of this node's envelopes (`exchange.read`: administrators).
+// Received summaries are listed within the reader's reach of their place (`foreign.read`, see
+// permissions.ts), each row checked again by the rule itself, and the list is audited.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import {
   exchangeDeadLettersRoute,
@@ -9,24 +11,34 @@ import {
   foreignSummariesRoute,
 } from '@khoj/contracts';
 import { ApiError } from '@khoj/platform';
-import { desc, eq } from 'drizzle-orm';
-import { foreignSummaries } from '../db/schema/index.ts';
+import { foreignSummaryFilter, mayReadForeignSummary } from '../access/permissions.ts';
+import { appendAudit } from '../audit/audit.store.ts';
 import type { NodeEnv } from '../env.ts';
 import type { NodeServices } from '../services.ts';
 import { listDeadLetters } from './dead-letters.ts';
+import { listForeignSummaries } from './foreign-summaries.store.ts';
 import { inboxCounts } from './inbox.ts';
 import { listRefusedEnvelopes, outboxCounts } from './outbox.store.ts';
 
 export function registerExchangeRoutes(app: OpenAPIHono<NodeEnv>, services: NodeServices): void {
   app.openapi(foreignSummariesRoute, async (c) => {
     const { origin } = c.req.valid('query');
-    const rows = await services.db
-      .select()
-      .from(foreignSummaries)
-      .where(origin ? eq(foreignSummaries.origin, origin) : undefined)
-      .orderBy(desc(foreignSummaries.receivedAt))
-      .limit(500);
-    const summaries = rows.map((row) => ({
+    const actor = c.get('actor');
+    const rows = await listForeignSummaries(services.db, foreignSummaryFilter(actor), { origin, limit: 500 });
+    // The query applies the rule; each row is checked again by the rule itself, so that no fault
+    // in the query lists a summary the reader does not reach (as the report list does).
+    const shown = rows.filter((row) => mayReadForeignSummary(actor, row.summary.place));
+    await appendAudit(services.db, {
+      actorId: actor.userId,
+      unitId: actor.unitId,
+      action: 'foreign.list',
+      recordType: 'foreign_summary',
+      recordId: origin ?? 'any',
+      reason: `${shown.length} shown`,
+      requestId: c.get('requestId'),
+      at: services.clock(),
+    });
+    const summaries = shown.map((row) => ({
       envelopeId: row.envelopeId,
       origin: row.origin,
       purposes: row.purposes,

@@ -153,6 +153,12 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
     return !!caseRow && mayActOnCase(actor, 'detail.decide', caseScope(caseRow));
   }
 
+  /** As `actor` sees it: the other side of a match at the full tier only with its local case readable. */
+  function shownTo(actor: Actor, row: DetailRequestRow, caseRow: CaseRow | undefined): DetailRequest {
+    const readsCase = !!caseRow && mayActOnCase(actor, 'case.read', caseScope(caseRow));
+    return { ...toDetailRequest(row), ...(row.candidateId && !readsCase ? { details: null } : {}) };
+  }
+
   function requireSomeAccess(actor: Actor): void {
     if (!(['query.ask', 'detail.decide', 'match.read'] as const).some((action) => mayAttempt(actor, action)))
       throw new ApiError('FORBIDDEN', 'your role may not query.ask, detail.decide or match.read');
@@ -217,7 +223,7 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
     const requests = rows
       .filter(({ request, caseRow }) => visible(actor, request, caseRow ?? undefined))
       .slice(0, limit)
-      .map(({ request }) => toDetailRequest(request));
+      .map(({ request, caseRow }) => shownTo(actor, request, caseRow ?? undefined));
     await appendAudit(
       services.db,
       audit(c, 'detail.list', actor.unitId, `${requests.length} requests shown (${status ?? 'any status'})`),
@@ -238,9 +244,9 @@ export function registerDetailRequestRoutes(app: OpenAPIHono<NodeEnv>, services:
     const { requestId } = c.req.valid('param');
     const actor = c.get('actor');
     requireSomeAccess(actor);
-    const { row } = await requestFor(actor, requestId, services.db);
+    const { row, caseRow } = await requestFor(actor, requestId, services.db);
     await appendAudit(services.db, audit(c, 'detail.read', requestId, `${row.direction}, ${row.status}`));
-    return c.json(toDetailRequest(row), 200);
+    return c.json(shownTo(actor, row, caseRow), 200);
   });
 
   /**

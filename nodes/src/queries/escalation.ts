@@ -3,6 +3,8 @@
 // /v1/detail-requests?status=escalated), who may still approve or deny them. The check is one
 // UPDATE … RETURNING in a transaction with its audit entries, so several processes of one node
 // running it at once escalate each request once.
+
+import { errorLine } from '@khoj/platform';
 import { and, eq, lte } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import { detailRequests } from '../db/schema/index.ts';
@@ -53,6 +55,6 @@ export function startDetailEscalation(services: NodeServices, intervalMs = CHECK
       return false;
     },
     intervalMs,
-    (error) => services.log(`detail requests: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => services.log(`detail requests: ${errorLine(error)}`),
   );
 }

@@ -5,6 +5,7 @@
 // asking node is told with a `detail.response` of decision `refused`, so its officer sees why.
 // A periodic sweep deletes dead handles, so the mapping handle → case does not linger.
 import type { DetailResponseBody, Envelope } from '@khoj/contracts';
+import { errorLine } from '@khoj/platform';
 import { asc, eq, gt, inArray } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import { cases, hitHandles } from '../db/schema/index.ts';
@@ -155,6 +156,6 @@ export function startHitHandleSweep(services: NodeServices, intervalMs = SWEEP_I
       return false;
     },
     intervalMs,
-    (error) => services.log(`hit handles: ${error instanceof Error ? error.message : String(error)}`),
+    (error) => services.log(`hit handles: ${errorLine(error)}`),
   );
 }

@@ -56,7 +56,7 @@ export async function ensureDemoAccount(home: string, nodeId: string, databaseUr
       {
         username,
         name: 'khoj demo',
-        scopes: ['case.create', 'case.read', 'case.update'],
+        scopes: ['case.create', 'case.read', 'case.update', 'foreign.read'],
         expiresAt: new Date(Date.now() + 365 * 86_400_000),
       },
       CLI_ACTOR,
