@@ -631,7 +631,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "INPUT_ENCODING_INVALID" | "DOCUMENT_TOO_DEEP" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "ENVELOPE_ID_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -681,7 +681,7 @@ export interface components {
             receipt?: components["schemas"]["Receipt"];
             error?: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "INPUT_ENCODING_INVALID" | "DOCUMENT_TOO_DEEP" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "ENVELOPE_ID_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
                 message: string;
             };
         };
@@ -956,7 +956,7 @@ export interface components {
             envelopeId: string;
             type: components["schemas"]["EnvelopeType"];
             /** @enum {string} */
-            code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+            code: "VALIDATION_FAILED" | "INPUT_ENCODING_INVALID" | "DOCUMENT_TOO_DEEP" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "ENVELOPE_ID_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
             message: string;
             /** Format: date-time */
             at: string;
@@ -1052,7 +1052,7 @@ export interface operations {
                     "application/json": components["schemas"]["Receipt"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1070,7 +1070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1121,7 +1121,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnvelopeBatchResults"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1139,7 +1139,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1181,7 +1181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Inbox"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1199,7 +1199,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1232,7 +1232,7 @@ export interface operations {
                     "application/json": components["schemas"]["AckResult"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1250,7 +1250,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1288,7 +1288,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1321,7 +1321,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrolmentChallenge"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1381,7 +1381,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrolmentStatus"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1441,7 +1441,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrolmentStatus"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1483,7 +1483,7 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedCertificate"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1501,7 +1501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1548,7 +1548,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1581,7 +1581,7 @@ export interface operations {
                     "application/json": components["schemas"]["KeyChallenge"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1599,7 +1599,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1632,7 +1632,7 @@ export interface operations {
                     "application/json": components["schemas"]["NodeKeys"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1650,7 +1650,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1690,7 +1690,7 @@ export interface operations {
                     "application/pkix-crl": string;
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1806,7 +1806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1839,7 +1839,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedInvitation"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1857,7 +1857,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1899,7 +1899,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1917,7 +1917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1957,7 +1957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2019,7 +2019,7 @@ export interface operations {
                     "application/json": components["schemas"]["PendingEnrolment"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2037,7 +2037,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2095,7 +2095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2130,7 +2130,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevocationResult"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2148,7 +2148,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2201,7 +2201,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevocationResult"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2219,7 +2219,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2268,7 +2268,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2332,7 +2332,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2350,7 +2350,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2390,7 +2390,7 @@ export interface operations {
                     "application/json": components["schemas"]["ExpiringCertificates"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2408,7 +2408,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2486,7 +2486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2519,7 +2519,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetterList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2537,7 +2537,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2571,7 +2571,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeadLetterList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2589,7 +2589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2625,7 +2625,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2643,7 +2643,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2679,7 +2679,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2697,7 +2697,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2735,7 +2735,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2769,7 +2769,7 @@ export interface operations {
                     "application/json": components["schemas"]["InclusionProof"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2787,7 +2787,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2828,7 +2828,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsistencyProof"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2846,7 +2846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -706,7 +706,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Case summaries received from other nodes */
+        /** Case summaries received from other nodes whose place is within your reach (your district or state; the whole node for police and AHTU) */
         get: operations["listForeignSummaries"];
         put?: never;
         post?: never;
@@ -806,7 +806,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "VALIDATION_FAILED" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
+                code: "VALIDATION_FAILED" | "INPUT_ENCODING_INVALID" | "DOCUMENT_TOO_DEEP" | "SIGNATURE_INVALID" | "RECIPIENT_UNKNOWN" | "CSR_INVALID" | "KEY_TOO_WEAK" | "PROOF_OF_POSSESSION_FAILED" | "ENVELOPE_EXPIRED" | "TREE_SIZE_INVALID" | "UNAUTHENTICATED" | "CLIENT_CERT_REQUIRED" | "CLIENT_CERT_INVALID" | "ENROLMENT_TOKEN_INVALID" | "FORBIDDEN" | "CSRF_TOKEN_INVALID" | "NODE_NOT_REGISTERED" | "ORIGIN_MISMATCH" | "ENVELOPE_ID_MISMATCH" | "CERT_REVOKED" | "ADMIN_CERT_REQUIRED" | "RECIPIENT_NOT_ALLOWED" | "PURPOSE_NOT_ACCEPTED" | "NOT_FOUND" | "CASE_NOT_FOUND" | "UNIT_NOT_FOUND" | "CANDIDATE_NOT_FOUND" | "NODE_NOT_FOUND" | "ENROLMENT_NOT_FOUND" | "ENVELOPE_NOT_FOUND" | "CHECKPOINT_NOT_FOUND" | "QUERY_NOT_FOUND" | "HIT_NOT_FOUND" | "HIT_EXPIRED" | "DETAIL_REQUEST_NOT_FOUND" | "ENVELOPE_CONFLICT" | "TRANSITION_NOT_ALLOWED" | "CANDIDATE_DECIDED" | "CROSS_BORDER_DETAILS_REQUIRED" | "CANDIDATE_NOT_CONFIRMED" | "QUERY_NO_RECIPIENTS" | "DETAIL_REQUEST_DECIDED" | "QUERY_WITHDRAWN" | "DETAIL_REQUEST_WITHDRAWN" | "DETAIL_REQUEST_STALE" | "ENROLMENT_TOKEN_USED" | "ENROLMENT_NOT_PENDING" | "APPROVAL_DUPLICATE" | "NODE_ALREADY_MEMBER" | "ALREADY_REVOKED" | "KEY_ALREADY_PUBLISHED" | "RENEWAL_NEEDS_CSR" | "ENROLMENT_TOKEN_EXPIRED" | "CONSENT_EXCEEDS_POLICY" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "ACCOUNT_LOCKED" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL" | "HUB_UNAVAILABLE" | "INTAKE_UNAVAILABLE" | "CA_UNAVAILABLE";
                 message: string;
                 requestId: string;
             };
@@ -1680,7 +1680,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignedIn"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1691,15 +1691,6 @@ export interface operations {
             };
             /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Error (ACCOUNT_LOCKED) */
-            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1743,7 +1734,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1809,7 +1800,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportPage"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1827,7 +1818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,7 +1851,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedReport"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1878,7 +1869,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1918,7 +1909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1936,7 +1927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1983,7 +1974,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedReport"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2001,7 +1992,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2066,7 +2057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2084,7 +2075,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2151,7 +2142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgressList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2169,7 +2160,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2213,7 +2204,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgressEntry"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2231,7 +2222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2271,7 +2262,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReportVersionList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2289,7 +2280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2333,7 +2324,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnitList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2351,7 +2342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2384,7 +2375,7 @@ export interface operations {
                     "application/json": components["schemas"]["Unit"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2402,7 +2393,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2444,7 +2435,7 @@ export interface operations {
                     "application/json": components["schemas"]["CitizenReceipt"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2504,7 +2495,7 @@ export interface operations {
                     "application/json": components["schemas"]["CitizenReceipt"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2562,7 +2553,7 @@ export interface operations {
                     "application/json": components["schemas"]["IntakeQueue"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2580,7 +2571,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2618,7 +2609,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedReport"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2636,7 +2627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,7 +2701,7 @@ export interface operations {
                     "application/json": components["schemas"]["Report"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2728,7 +2719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2797,7 +2788,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2815,7 +2806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2861,7 +2852,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicNoticeList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2903,7 +2894,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2952,7 +2943,7 @@ export interface operations {
                     "application/json": components["schemas"]["CasePhotoList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2970,7 +2961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3026,7 +3017,7 @@ export interface operations {
                     "application/json": components["schemas"]["CasePhoto"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3044,7 +3035,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3096,7 +3087,7 @@ export interface operations {
                     "image/webp": string;
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3114,7 +3105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3156,7 +3147,7 @@ export interface operations {
                     "application/json": components["schemas"]["Statistics"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3174,7 +3165,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3208,7 +3199,7 @@ export interface operations {
                     "application/json": components["schemas"]["CandidateList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3226,7 +3217,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3270,7 +3261,7 @@ export interface operations {
                     "application/json": components["schemas"]["CandidateDecision"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3288,7 +3279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3341,7 +3332,7 @@ export interface operations {
                     "application/json": components["schemas"]["CandidateDecision"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3359,7 +3350,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3408,7 +3399,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueryList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3426,7 +3417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3459,7 +3450,7 @@ export interface operations {
                     "application/json": components["schemas"]["Query"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3477,7 +3468,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3517,7 +3508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Query"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3535,7 +3526,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3577,7 +3568,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailRequestList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3595,7 +3586,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3628,7 +3619,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailRequest"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3646,7 +3637,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3704,7 +3695,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailRequest"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3722,7 +3713,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3766,7 +3757,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailRequest"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3784,7 +3775,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3837,7 +3828,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailRequest"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3855,7 +3846,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,7 +3899,7 @@ export interface operations {
                     "application/json": components["schemas"]["Query"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3926,7 +3917,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3979,7 +3970,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailRequest"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3997,7 +3988,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4053,7 +4044,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4088,7 +4079,7 @@ export interface operations {
                     "application/json": components["schemas"]["SharingPolicyEntry"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4106,7 +4097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4143,7 +4134,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConsentChanged"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4161,7 +4152,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4230,7 +4221,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrossBorderCandidateList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4248,7 +4239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4288,7 +4279,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrossBorderCandidate"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4306,7 +4297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4350,7 +4341,7 @@ export interface operations {
                     "application/json": components["schemas"]["DetailRequest"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4368,7 +4359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4421,7 +4412,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrossBorderCandidate"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4439,7 +4430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4492,7 +4483,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrossBorderCandidate"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4510,7 +4501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4563,7 +4554,7 @@ export interface operations {
                     "application/json": components["schemas"]["CrossBorderCandidate"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4581,7 +4572,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4630,8 +4621,26 @@ export interface operations {
                     "application/json": components["schemas"]["ForeignSummaryList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (UNAUTHENTICATED, CLIENT_CERT_REQUIRED, CLIENT_CERT_INVALID, ENROLMENT_TOKEN_INVALID) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4682,7 +4691,7 @@ export interface operations {
                     "application/json": components["schemas"]["RefusedEnvelopeList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4700,7 +4709,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4732,7 +4741,7 @@ export interface operations {
                     "application/json": components["schemas"]["OwnDeadLetterList"];
                 };
             };
-            /** @description Error (VALIDATION_FAILED, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
+            /** @description Error (VALIDATION_FAILED, INPUT_ENCODING_INVALID, DOCUMENT_TOO_DEEP, SIGNATURE_INVALID, RECIPIENT_UNKNOWN, CSR_INVALID, KEY_TOO_WEAK, PROOF_OF_POSSESSION_FAILED, ENVELOPE_EXPIRED, TREE_SIZE_INVALID) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4750,7 +4759,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
+            /** @description Error (FORBIDDEN, CSRF_TOKEN_INVALID, NODE_NOT_REGISTERED, ORIGIN_MISMATCH, ENVELOPE_ID_MISMATCH, CERT_REVOKED, ADMIN_CERT_REQUIRED, RECIPIENT_NOT_ALLOWED, PURPOSE_NOT_ACCEPTED) */
             403: {
                 headers: {
                     [name: string]: unknown;
