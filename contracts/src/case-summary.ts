@@ -3,6 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { ConsentScope } from './consent.ts';
 import { CaseId, NodeId } from './ids.ts';
+import { calendarDate } from './openapi-parts.ts';
 
 export const CaseKind = z.enum(['missing', 'found']).openapi('CaseKind');
 export type CaseKind = z.infer<typeof CaseKind>;
@@ -75,7 +76,7 @@ export const CaseSummary = z
     child: ChildDescription,
     place: Place,
     /** Date last seen (missing) or found (found), YYYY-MM-DD. */
-    eventDate: z.iso.date(),
+    eventDate: calendarDate(),
     /** `full` only, in a detail response: the guardians and how to reach them. */
     guardians: z
       .array(

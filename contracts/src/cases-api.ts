@@ -7,7 +7,7 @@ import { Age, CaseKind, Place, Sex } from './case-summary.ts';
 import { ConsentScope } from './consent.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId, EnvelopeId, NodeId } from './ids.ts';
-import { jsonResponse, trimmedText } from './openapi-parts.ts';
+import { calendarDate, jsonResponse, trimmedText } from './openapi-parts.ts';
 
 /** The child as a report describes them; every field but sex and age may be unknown. */
 export const ChildRecord = z
@@ -16,7 +16,7 @@ export const ChildRecord = z
     /** Other names, pet names ("Bappa", "Kanchhi"), spellings in other scripts. */
     aliases: z.array(trimmedText(200)).max(20).optional(),
     sex: Sex,
-    dateOfBirth: z.iso.date().optional(),
+    dateOfBirth: calendarDate().optional(),
     age: Age,
     heightCm: z.number().min(30).max(220).optional(),
     build: z.enum(['slim', 'medium', 'heavy']).optional(),
@@ -83,7 +83,7 @@ const ReportFields = z.object({
   child: ChildRecord,
   place: Place,
   /** Last seen (missing) or found (found), YYYY-MM-DD. */
-  eventDate: z.iso.date(),
+  eventDate: calendarDate(),
   missing: MissingDetails.optional(),
   found: FoundDetails.optional(),
   /** May a public notice show this child (photo, first name, age, place, date)? */
@@ -258,7 +258,7 @@ export const PROGRESS_TYPES = [
 ] as const;
 
 export const ProgressInput = z
-  .object({ type: z.enum(PROGRESS_TYPES), date: z.iso.date(), note: trimmedText(4000) })
+  .object({ type: z.enum(PROGRESS_TYPES), date: calendarDate(), note: trimmedText(4000) })
   .openapi('ProgressInput');
 
 export const ProgressEntry = ProgressInput.extend({

@@ -13,7 +13,7 @@ import { CrossBorderId, RepatriationStep } from './cross-border.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId, NodeId } from './ids.ts';
 import { ExplanationStep } from './matching-api.ts';
-import { jsonResponse, trimmedText } from './openapi-parts.ts';
+import { calendarDate, jsonResponse, trimmedText } from './openapi-parts.ts';
 import { DetailRequestId, FullCaseDetails } from './queries.ts';
 import { DetailRequest, DetailRequestStatus } from './queries-api.ts';
 
@@ -176,7 +176,7 @@ export const rejectCrossBorderCandidateRoute = createRoute({
 });
 
 export const RepatriationStepInput = z
-  .object({ step: RepatriationStep, date: z.iso.date(), note: trimmedText(4000) })
+  .object({ step: RepatriationStep, date: calendarDate(), note: trimmedText(4000) })
   .openapi('RepatriationStepInput');
 export type RepatriationStepInput = z.input<typeof RepatriationStepInput>;
 

@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { CaseId, NodeId } from './ids.ts';
 import { ExplanationStep } from './matching-api.ts';
+import { calendarDate } from './openapi-parts.ts';
 
 export const RETRACTION_REASONS = ['reunited', 'closed', 'consent_withdrawn', 'scope_expired'] as const;
 export const RetractionReason = z.enum(RETRACTION_REASONS).openapi('RetractionReason');
@@ -99,7 +100,7 @@ export const MatchNotice = z
       ...MatchPair,
       step: RepatriationStep,
       /** When the step happened, YYYY-MM-DD. */
-      date: z.iso.date(),
+      date: calendarDate(),
       note: z.string().min(1).max(4000),
       at: z.iso.datetime({ offset: true }),
     }),

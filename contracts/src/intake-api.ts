@@ -9,7 +9,7 @@ import { CaseKind, Sex } from './case-summary.ts';
 import { ChildRecord, CreatedReport, Report } from './cases-api.ts';
 import { errorResponses } from './errors.ts';
 import { CaseId } from './ids.ts';
-import { jsonResponse, trimmedText } from './openapi-parts.ts';
+import { calendarDate, jsonResponse, trimmedText } from './openapi-parts.ts';
 
 const Binary = z.string().openapi({ format: 'binary' });
 const photoResponse = {
@@ -58,7 +58,7 @@ export const PublicMissingReportInput = z
     child: ChildRecord,
     place: CitizenPlace,
     /** YYYY-MM-DD, not in the future. */
-    lastSeenOn: z.iso.date(),
+    lastSeenOn: calendarDate(),
     /** What happened, what the child wore, anything that helps. */
     description: trimmedText(4000).optional(),
   })
@@ -85,7 +85,7 @@ export const PublicSightingInput = z
     child: ChildRecord.omit({ dateOfBirth: true }),
     place: CitizenPlace,
     /** YYYY-MM-DD, not in the future. */
-    seenOn: z.iso.date(),
+    seenOn: calendarDate(),
     description: trimmedText(4000).optional(),
     photo: SightingPhoto.optional(),
   })

@@ -8,7 +8,7 @@ import { ChildRecord } from './cases-api.ts';
 import { LegalBasis, Purpose } from './consent.ts';
 import { CrossBorderId } from './cross-border.ts';
 import { CaseId } from './ids.ts';
-import { trimmedText } from './openapi-parts.ts';
+import { calendarDate, trimmedText } from './openapi-parts.ts';
 
 export const QueryId = z
   .string()
@@ -67,7 +67,7 @@ export const QueryFields = z.object({
   child: QueryChild,
   place: Place,
   /** Last seen (a missing child) or found (a rescued child), YYYY-MM-DD. */
-  eventDate: z.iso.date(),
+  eventDate: calendarDate(),
   purpose: Purpose,
   legalBasis: LegalBasis,
   /** The asking unit's case reference: FIR, GD or AHTU case number. */

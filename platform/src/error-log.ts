@@ -74,3 +74,15 @@ export function errorLine(error: unknown): string {
   const { frames: _frames, ...described } = describeError(error);
   return JSON.stringify(described);
 }
+
+/**
+ * The SQLSTATE of a database error, looked for through its causes (drizzle wraps the driver's
+ * error): `22…` is a data exception (a value the column cannot take), `23…` a constraint.
+ */
+export function sqlStateOf(error: unknown, causes = 0): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const fields = error as Error & Record<string, unknown>;
+  if (fromDatabase(fields) && typeof fields.code === 'string' && /^[0-9A-Z]{5}$/.test(fields.code))
+    return fields.code;
+  return causes < MAX_CAUSES ? sqlStateOf(error.cause, causes + 1) : undefined;
+}

@@ -86,8 +86,15 @@ export function toDetailSummary(row: CaseRow, origin: string): CaseSummary {
   return { ...toSummary(row, origin), ...(guardians.length > 0 ? { guardians } : {}) };
 }
 
-/** `If-Match: "3"` (or W/"3") → 3. */
+/** The largest version a case can have: the column is a 32-bit integer. */
+const MAX_VERSION = 2 ** 31 - 1;
+
+/**
+ * `If-Match: "3"` (or W/"3") → 3; undefined when it names no version a case can have (past the
+ * column's range PostgreSQL failed the comparison itself: a 500 for `"5511686492"`).
+ */
 export function versionFromIfMatch(header: string | undefined): number | undefined {
   const match = header?.match(/^(?:W\/)?"(\d+)"$/);
-  return match?.[1] ? Number(match[1]) : undefined;
+  const version = match?.[1] ? Number(match[1]) : undefined;
+  return version !== undefined && version <= MAX_VERSION ? version : undefined;
 }

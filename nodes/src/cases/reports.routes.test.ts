@@ -178,6 +178,10 @@ describe.each(['pglite', 'postgres'] as const)('node reports on %s', (database) 
     );
     expect(stale.status).toBe(412);
     expect((await body(stale)).error.code).toBe('VERSION_CONFLICT');
+    // A version past the column's 32-bit range is no version at all (it was a 500).
+    const beyond = await node.request(police, 'PATCH', path, change, { 'if-match': '"5511686492"' });
+    expect(beyond.status).toBe(400);
+    expect((await body(beyond)).error.code).toBe('VALIDATION_FAILED');
     expect((await body(node.request(police, 'GET', path))).child.heightCm).toBe(128);
   });
 

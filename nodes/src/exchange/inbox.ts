@@ -5,7 +5,7 @@
 // acknowledges it. An envelope that can never be applied is logged as rejected with its reason,
 // audited, and acknowledged, so it cannot block the inbox.
 import { type Delivery, envelopeIdBelongsTo } from '@khoj/contracts';
-import { errorLine, inSpan, SpanKind } from '@khoj/platform';
+import { errorLine, inSpan, SpanKind, sqlStateOf } from '@khoj/platform';
 import { count, eq } from 'drizzle-orm';
 import { appendAudit } from '../audit/audit.store.ts';
 import { inboxLog } from '../db/schema/index.ts';
@@ -111,8 +111,9 @@ async function applyDelivery(services: NodeServices, { envelope, traceparent }: 
           return true;
         });
         if (applied) handler.afterCommit?.(services, envelope, body);
-      } catch (error) {
-        if (!(error instanceof EnvelopeRejected)) throw error;
+      } catch (thrown) {
+        const error = asRejection(thrown);
+        if (!error) throw thrown;
         services.log(
           `envelope ${envelope.id} from ${envelope.origin} rejected: ${error.code} ${error.message}`,
         );
@@ -141,6 +142,20 @@ async function applyDelivery(services: NodeServices, { envelope, traceparent }: 
       }
     },
   );
+}
+
+/**
+ * A refusal for good, or undefined for a failure worth retrying (the database away, a
+ * configuration not yet held): the batch then stays unacknowledged. A data exception (SQLSTATE
+ * 22…: a date PostgreSQL has no such day for, a number past its column) is the payload's, the
+ * same on every retry — retried, it would hold every envelope behind it in the inbox.
+ */
+function asRejection(error: unknown): EnvelopeRejected | undefined {
+  if (error instanceof EnvelopeRejected) return error;
+  const state = sqlStateOf(error);
+  if (state?.startsWith('22'))
+    return new EnvelopeRejected('ERR_PAYLOAD_INVALID', `a value the store cannot take (SQLSTATE ${state})`);
+  return undefined;
 }
 
 /** Audited only: the id belongs to another origin or type, so it is not ours to log it under. */

@@ -121,6 +121,8 @@ describe.each(['pglite', 'postgres'] as const)('statistics on %s', (database) =>
     // N4 was registered at 23:30 UTC on 28 February: inside `to=2026-02-28`, outside the 27th.
     expect((await body(stats(tokens.dmNadia, '?from=2026-01-01&to=2026-02-28'))).total).toBe(5);
     expect((await body(stats(tokens.dmNadia, '?from=2026-01-01&to=2026-02-27'))).total).toBe(4);
+    // The widest period a date can name: every report (9999-12-31 once ended the day in year 10000).
+    expect((await body(stats(tokens.dmNadia, '?from=0000-01-01&to=9999-12-31'))).total).toBe(8);
     const empty = await body(stats(tokens.dmNadia, '?from=2030-01-01'));
     expect(empty).toMatchObject({ total: 0, byDistrict: [], byMonth: [], inCare: { total: 0, byUnit: [] } });
     expect(empty.outcomes.missing).toMatchObject({ reports: 0, matchedRate: null, medianDaysToMatch: null });

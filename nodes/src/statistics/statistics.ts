@@ -11,13 +11,24 @@ export function zeroStatusCounts(): StatusCounts {
   return Object.fromEntries(CASE_STATUSES.map((status) => [status, 0])) as StatusCounts;
 }
 
-/** The date `to` names, made exclusive: reports before the start of the next day (UTC). */
+/**
+ * The date `to` names, made exclusive: reports before the start of the next day (UTC). A bound
+ * outside the years 1–9999 is left off: no report is registered beyond it, and PostgreSQL takes
+ * neither year 0 nor the six-digit years JavaScript writes past 9999 (`to=9999-12-31` was a 500).
+ */
 export function periodBounds(from?: string, to?: string): { from?: Date; until?: Date } {
   const day = 86_400_000;
+  const start = from ? new Date(`${from}T00:00:00Z`) : undefined;
+  const until = to ? new Date(new Date(`${to}T00:00:00Z`).getTime() + day) : undefined;
   return {
-    ...(from ? { from: new Date(`${from}T00:00:00Z`) } : {}),
-    ...(to ? { until: new Date(new Date(`${to}T00:00:00Z`).getTime() + day) } : {}),
+    ...(start && withinYears(start) ? { from: start } : {}),
+    ...(until && withinYears(until) ? { until } : {}),
   };
+}
+
+function withinYears(instant: Date): boolean {
+  const year = instant.getUTCFullYear();
+  return year >= 1 && year <= 9999;
 }
 
 export function buildStatistics(input: {

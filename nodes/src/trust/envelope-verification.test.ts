@@ -135,12 +135,13 @@ describe('envelope verification at the node, by the federation configuration', (
     origin: string,
     signedAt: Date,
     encryptTo = { kid: services.keys.encryption.kid, jwk: toPublicJwk(services.keys.encryption.privateJwk) },
+    version = 1,
   ) => {
     const summary: CaseSummary = {
       caseId: `case_00mwzlkfi23fut3d6bhks4j${String(++counter).padStart(3, '0')}`,
       origin,
       kind: 'missing',
-      version: 1,
+      version,
       child: { sex: 'female', age: { years: 10 } },
       place: { country: origin.slice(0, 2) },
       eventDate: '2026-05-20',
@@ -249,5 +250,22 @@ describe('envelope verification at the node, by the federation configuration', (
       ['node:BD', 'ERR_ENVELOPE_ID_MISMATCH'],
     ]);
     expect(logs.join('\n')).toMatch(/ERR_ENVELOPE_ID_MISMATCH/);
+  });
+
+  it('refuses a payload the store cannot take (a data exception) instead of retrying it forever', async () => {
+    acked = [];
+    await services.directory.refresh();
+    const ownKey = {
+      kid: services.keys.encryption.kid,
+      jwk: toPublicJwk(services.keys.encryption.privateJwk),
+    };
+    // Valid to the schema, but past the 32-bit version column: PostgreSQL refuses it (22003).
+    const unstorable = await envelope(np, 'NP', minutes(21), ownKey, 5_511_686_492);
+    const next = await envelope(np, 'NP', minutes(22));
+    deliveries = [{ envelope: unstorable }, { envelope: next }];
+    expect(await pullOnce(services, 0)).toBe(2);
+    expect(await outcome(unstorable.id)).toBe('rejected ERR_PAYLOAD_INVALID');
+    expect(await outcome(next.id)).toBe('applied');
+    expect(acked.flat()).toEqual([unstorable.id, next.id]);
   });
 });
