@@ -15,8 +15,9 @@
 // all pass one reading of it; a success gives its hits back. Names that exist and names that do
 // not are counted alike, so the counts reveal nothing either.
 //
-// The client is the TCP peer, as for the public routes (intake/rate-limit.ts): X-Forwarded-For
-// is ignored, since anyone can write it.
+// The client is the TCP peer, as for the public routes (intake/rate-limit.ts `clientAddress`):
+// X-Forwarded-For is believed only from the TLS terminators named in KHOJ_TRUSTED_PROXIES,
+// since anyone can write it.
 import { createHash } from 'node:crypto';
 import type { SignInCounters, WindowCount } from './sign-in-counters.store.ts';
 
