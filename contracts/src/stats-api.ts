@@ -4,15 +4,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { PERMISSION_KEY } from './access-api.ts';
 import { errorResponses } from './errors.ts';
-import { jsonResponse } from './openapi-parts.ts';
+import { calendarDate, jsonResponse } from './openapi-parts.ts';
 
 const Count = z.number().int().min(0);
 
 export const StatisticsQuery = z.object({
   /** First day of reports counted, YYYY-MM-DD (UTC); absent: from the first report. */
-  from: z.iso.date().optional(),
+  from: calendarDate().optional(),
   /** Last day of reports counted, inclusive, YYYY-MM-DD (UTC); absent: up to now. */
-  to: z.iso.date().optional(),
+  to: calendarDate().optional(),
   /** One district inside the caller's reach; absent: the whole reach. */
   district: z.string().trim().min(1).max(100).optional(),
 });

@@ -71,6 +71,13 @@ describe('the client address behind trusted proxies (KHOJ_TRUSTED_PROXIES)', () 
     expect(await addressOf('10.0.0.5', '198.51.100.1')).toBe('198.51.100.1');
     expect(await addressOf('::ffff:10.0.0.5', 'forged, 198.51.100.1')).toBe('198.51.100.1');
     expect(await addressOf('10.0.0.5', '198.51.100.9, 198.51.100.1, 10.0.0.6')).toBe('198.51.100.1');
+    // Entries with a port, as some terminators write them.
+    expect(await addressOf('10.0.0.5', '198.51.100.1:51234')).toBe('198.51.100.1');
+    expect(await addressOf('10.0.0.5', '[2001:db8::7]:443')).toBe('2001:db8::7');
+    // An IPv6 proxy is trusted by its exact address, not its /64.
+    const v6 = ['2001:db8:1:2::10'];
+    expect(await addressOf('2001:db8:1:2:0:0:0:10', '198.51.100.1', v6)).toBe('198.51.100.1');
+    expect(await addressOf('2001:db8:1:2::11', '198.51.100.1', v6)).toBe('2001:db8:1:2::11');
     // No header, or one that is not a list of addresses: the proxy itself, one client.
     expect(await addressOf('10.0.0.5')).toBe('10.0.0.5');
     expect(await addressOf('10.0.0.5', 'not an address')).toBe('10.0.0.5');

@@ -91,15 +91,37 @@ export function clientKey(address: string | undefined): string {
 export function clientAddress(c: Context<NodeEnv>, trustedProxies: readonly string[]): string | undefined {
   const peer = c.env?.incoming?.socket?.remoteAddress;
   if (!peer || trustedProxies.length === 0) return peer;
-  const trusted = new Set(trustedProxies.map(clientKey));
-  if (!trusted.has(clientKey(peer))) return peer;
-  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((entry) => entry.trim());
+  // Exact addresses: a proxy's /64 (clientKey's bucket) is not the proxy.
+  const trusted = new Set(trustedProxies.map(exactAddress));
+  if (!trusted.has(exactAddress(peer))) return peer;
+  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',');
   for (let index = forwarded.length - 1; index >= 0; index--) {
-    const entry = forwarded[index] ?? '';
+    const entry = withoutPort(forwarded[index] ?? '');
     if (isIP(entry) === 0) return peer; // a malformed chain: the proxy's own address, limited as one
-    if (!trusted.has(clientKey(entry))) return entry;
+    if (!trusted.has(exactAddress(entry))) return entry;
   }
   return peer;
+}
+
+/** One spelling per address: IPv4 as is (also when IPv4-mapped), IPv6 compressed and lower-case. */
+function exactAddress(address: string): string {
+  const mapped = address.match(/^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i)?.[1];
+  if (mapped) return mapped;
+  if (isIP(address) !== 6) return address;
+  try {
+    return new URL(`http://[${address.split('%')[0]}]`).hostname;
+  } catch {
+    return address;
+  }
+}
+
+/** `1.2.3.4:5678` and `[2001:db8::1]:443`, as some terminators write them, without the port. */
+function withoutPort(entry: string): string {
+  const trimmed = entry.trim();
+  const bracketed = trimmed.match(/^\[([^\]]+)\](?::\d+)?$/)?.[1];
+  if (bracketed) return bracketed;
+  const v4 = trimmed.match(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/)?.[1];
+  return v4 ?? trimmed;
 }
 
 /** Refuses a request over its client's limit with 429 RATE_LIMITED and `retry-after`. */

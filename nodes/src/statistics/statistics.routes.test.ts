@@ -122,7 +122,9 @@ describe.each(['pglite', 'postgres'] as const)('statistics on %s', (database) =>
     expect((await body(stats(tokens.dmNadia, '?from=2026-01-01&to=2026-02-28'))).total).toBe(5);
     expect((await body(stats(tokens.dmNadia, '?from=2026-01-01&to=2026-02-27'))).total).toBe(4);
     // The widest period a date can name: every report (9999-12-31 once ended the day in year 10000).
-    expect((await body(stats(tokens.dmNadia, '?from=0000-01-01&to=9999-12-31'))).total).toBe(8);
+    expect((await body(stats(tokens.dmNadia, '?from=0001-01-01&to=9999-12-31'))).total).toBe(8);
+    // Year 0000 is no day PostgreSQL knows: refused, not read as "no bound" (which counted everything).
+    expect((await stats(tokens.dmNadia, '?to=0000-06-01')).status).toBe(400);
     const empty = await body(stats(tokens.dmNadia, '?from=2030-01-01'));
     expect(empty).toMatchObject({ total: 0, byDistrict: [], byMonth: [], inCare: { total: 0, byUnit: [] } });
     expect(empty.outcomes.missing).toMatchObject({ reports: 0, matchedRate: null, medianDaysToMatch: null });
